@@ -1,0 +1,13 @@
+import type { ServerConfig } from "../config.ts";
+import type { AccountStore } from "../store/account-store.ts";
+
+/** What the HTTP routes of one principal's room work with. */
+export type RoomDeps = {
+  /** The room id: the principal's canonical handle. */
+  roomId: string;
+  config: ServerConfig;
+  accounts: AccountStore;
+  /** Closes the sockets of one session, or of all sessions. */
+  closeSockets(sessionId: string | "all", reason: string): void;
+  now(): number;
+};

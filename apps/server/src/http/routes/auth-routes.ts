@@ -1,0 +1,159 @@
+import { lockoutRemaining, recordFailure, recordSuccess } from "@pim/model";
+import { type Credentials, CredentialsSchema, canonicalHandle, type SessionInfo } from "@pim/protocol";
+import { Hono } from "hono";
+import { authenticate, originAllowed, type Principal } from "../../auth/authenticate.ts";
+import { clearedSessionCookie, sessionCookie } from "../../auth/cookie.ts";
+import { DECOY_HASH, hashPassword, verifyPassword } from "../../auth/password.ts";
+import { issueToken, newSessionClaims } from "../../auth/session-token.ts";
+import type { SessionRecord } from "../../store/account-store.ts";
+import { ApiError } from "../api-error.ts";
+import { readJson } from "../read-body.ts";
+import type { RoomDeps } from "../room-deps.ts";
+
+type Env = { Variables: { principal: Principal } };
+
+/** Sign-up, sign-in, tokens for scripts, sign-out, sign-out everywhere, the current session. */
+export function authRoutes(deps: RoomDeps) {
+  const app = new Hono<Env>();
+  const secure = (url: string) => new URL(url).protocol === "https:";
+
+  async function readCredentials(request: Request): Promise<Credentials> {
+    if (!originAllowed(request.headers, request.url, deps.config.extraOrigins)) {
+      throw new ApiError(403, "forbidden", "Requests must come from the app's own origin.");
+    }
+    const credentials = await readJson(request, CredentialsSchema);
+    if (canonicalHandle(credentials.handle) !== deps.roomId) {
+      throw new ApiError(400, "invalid", "The handle does not match this room.");
+    }
+    return credentials;
+  }
+
+  async function startSession(kind: SessionRecord["kind"], device?: string) {
+    const claims = newSessionClaims(deps.roomId, deps.now());
+    const record: SessionRecord = {
+      sessionId: claims.sessionId,
+      createdAt: deps.now(),
+      expiresAt: claims.expiresAt,
+      kind,
+      ...(device ? { device } : {}),
+    };
+    await deps.accounts.putSession(record);
+    const info: SessionInfo = {
+      handle: deps.roomId,
+      sessionId: claims.sessionId,
+      expiresAt: claims.expiresAt,
+    };
+    return { info, token: await issueToken(deps.config.secret, claims) };
+  }
+
+  /** Checks the password, keeping the lockout; a refusal says why in words. */
+  async function checkPassword(credentials: Credentials): Promise<void> {
+    const lockout = await deps.accounts.lockout();
+    const remaining = lockoutRemaining(lockout, deps.now());
+    if (remaining > 0) throw lockedOut(remaining);
+    const account = await deps.accounts.account();
+    const valid = await verifyPassword(credentials.password, account?.passwordHash ?? DECOY_HASH);
+    if (account && valid) {
+      if (lockout.failures.length > 0 || lockout.locks > 0) await deps.accounts.putLockout(recordSuccess());
+      return;
+    }
+    if (!account) throw wrongCredentials();
+    const next = recordFailure(lockout, deps.now(), deps.config.lockout);
+    await deps.accounts.putLockout(next);
+    const nowRemaining = lockoutRemaining(next, deps.now());
+    throw nowRemaining > 0 ? lockedOut(nowRemaining) : wrongCredentials();
+  }
+
+  app.post("/signup", async (c) => {
+    const credentials = await readCredentials(c.req.raw);
+    if (await deps.accounts.account()) throw new ApiError(409, "handle_taken", "That handle is taken.");
+    await deps.accounts.putAccount({
+      handle: credentials.handle,
+      passwordHash: await hashPassword(credentials.password),
+      createdAt: deps.now(),
+    });
+    const { info, token } = await startSession("browser", credentials.device);
+    c.header("set-cookie", sessionCookie(token, secure(c.req.url)));
+    return c.json(info, 201);
+  });
+
+  app.post("/signin", async (c) => {
+    const credentials = await readCredentials(c.req.raw);
+    await checkPassword(credentials);
+    const { info, token } = await startSession("browser", credentials.device);
+    c.header("set-cookie", sessionCookie(token, secure(c.req.url)));
+    return c.json(info);
+  });
+
+  /** For scripts and other clients (pollers): the token comes back in the body, no cookie. */
+  app.post("/tokens", async (c) => {
+    const credentials = await readCredentials(c.req.raw);
+    await checkPassword(credentials);
+    const { info, token } = await startSession("token", credentials.device);
+    return c.json({ ...info, token });
+  });
+
+  // Everything below needs this principal's valid session.
+  app.use("/session", requirePrincipal(deps));
+  app.use("/signout", requirePrincipal(deps));
+  app.use("/signout-everywhere", requirePrincipal(deps));
+
+  app.get("/session", (c) => {
+    const { handle, session } = c.get("principal");
+    const info: SessionInfo = { handle, sessionId: session.sessionId, expiresAt: session.expiresAt };
+    return c.json(info);
+  });
+
+  app.post("/signout", async (c) => {
+    const { session } = c.get("principal");
+    await deps.accounts.deleteSession(session.sessionId);
+    deps.closeSockets(session.sessionId, "signed out");
+    c.header("set-cookie", clearedSessionCookie(secure(c.req.url)));
+    return c.json({ ok: true });
+  });
+
+  app.post("/signout-everywhere", async (c) => {
+    await deps.accounts.deleteAllSessions();
+    deps.closeSockets("all", "signed out everywhere");
+    c.header("set-cookie", clearedSessionCookie(secure(c.req.url)));
+    return c.json({ ok: true });
+  });
+
+  return app;
+}
+
+/** Middleware: the request must carry a live session of this room's principal. */
+export function requirePrincipal(deps: RoomDeps) {
+  return async (c: import("hono").Context<Env>, next: () => Promise<void>) => {
+    const principal = await authenticate(
+      c.req.raw.headers,
+      deps.roomId,
+      deps.config.secret,
+      deps.accounts,
+      deps.now(),
+    );
+    if (
+      principal.via === "cookie" &&
+      c.req.method !== "GET" &&
+      !originAllowed(c.req.raw.headers, c.req.url, deps.config.extraOrigins)
+    ) {
+      throw new ApiError(403, "forbidden", "Requests must come from the app's own origin.");
+    }
+    c.set("principal", principal);
+    await next();
+  };
+}
+
+function wrongCredentials(): ApiError {
+  return new ApiError(401, "wrong_credentials", "Wrong handle or password.");
+}
+
+function lockedOut(remainingMs: number): ApiError {
+  const seconds = Math.ceil(remainingMs / 1000);
+  return new ApiError(
+    429,
+    "locked_out",
+    `Too many wrong passwords. Sign-in is locked for ${seconds} more second${seconds === 1 ? "" : "s"}.`,
+    seconds,
+  );
+}

@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { HandleSchema, PasswordSchema } from "./handle.ts";
+
+/** POST /parties/user/:handle/signup and /signin */
+export const CredentialsSchema = z.object({
+  handle: HandleSchema,
+  password: PasswordSchema,
+  /** A readable label for this device ("Firefox on Linux"), shown in session lists. */
+  device: z.string().max(64).optional(),
+});
+export type Credentials = z.infer<typeof CredentialsSchema>;
+
+/** The signed-in principal, as GET /parties/user/:handle/session returns it. */
+export const SessionInfoSchema = z.object({
+  handle: z.string(),
+  sessionId: z.string(),
+  expiresAt: z.number(),
+});
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+/** POST /parties/user/:handle/tokens: a Bearer token for scripts and other clients. */
+export const TokenResponseSchema = SessionInfoSchema.extend({ token: z.string() });
+export type TokenResponse = z.infer<typeof TokenResponseSchema>;
+
+export const OkSchema = z.object({ ok: z.literal(true) });

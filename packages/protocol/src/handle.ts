@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { LIMITS } from "./limits.ts";
+
+const HANDLE_PATTERN = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * A principal's handle as typed by a person: 3-32 letters, digits, `.`, `_`, `-`.
+ * Handles are unique regardless of case; `canonicalHandle` gives the room id.
+ */
+export const HandleSchema = z
+  .string()
+  .min(LIMITS.handleMinLength, `A handle has at least ${LIMITS.handleMinLength} characters.`)
+  .max(LIMITS.handleMaxLength, `A handle has at most ${LIMITS.handleMaxLength} characters.`)
+  .regex(HANDLE_PATTERN, "A handle may use only letters, digits, '.', '_' and '-'.");
+
+export type Handle = z.infer<typeof HandleSchema>;
+
+/** The case-folded form of a handle: the principal's room id and identity. */
+export function canonicalHandle(handle: string): string {
+  return handle.toLowerCase();
+}
+
+/** True when `id` is a valid handle already in canonical (lower-case) form. */
+export function isCanonicalHandle(id: string): boolean {
+  return HandleSchema.safeParse(id).success && id === canonicalHandle(id);
+}
+
+/** The INSTANT INBOX ADDRESS of a principal (RFC 2778 CONTACT ADDRESS). */
+export function inboxAddress(handle: string): `im:${string}` {
+  return `im:${canonicalHandle(handle)}`;
+}
+
+export const PasswordSchema = z
+  .string()
+  .min(LIMITS.passwordMinLength, `A password has at least ${LIMITS.passwordMinLength} characters.`)
+  .max(LIMITS.passwordMaxLength, `A password has at most ${LIMITS.passwordMaxLength} characters.`);
