@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const REPO = resolve(import.meta.dirname, "../../../..");
+const PARTYKIT = join(REPO, "node_modules/.bin/partykit");
+
+/** A real `partykit dev` (workerd) on a free port, with durable storage in its own folder. */
+export type TestServer = {
+  url: string;
+  origin: string;
+  port: number;
+  persistDir: string;
+  /** Stops the server gracefully (SIGTERM) or as a crash (SIGKILL). */
+  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
+  /** Starts it again on the same port and storage. */
+  restart(): Promise<void>;
+  /** Stops it and deletes its storage. */
+  dispose(): Promise<void>;
+};
+
+export type ServerOptions = { vars?: Record<string, string>; persistDir?: string };
+
+/** A port the OS says is free now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject()));
+    });
+  });
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const port = await freePort();
+  const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), "pim-test-"));
+  const vars = { SESSION_SECRET: randomBytes(32).toString("hex"), LOCKOUT_MS: "1500", ...options.vars };
+  const origin = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  let output = "";
+
+  async function launch(): Promise<void> {
+    const args = ["dev", "--port", String(port), "--persist", persistDir, "--disable-request-cf-fetch"];
+    for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}=${value}`);
+    // Own process group, so stopping it also stops the workerd it starts.
+    child = spawn(PARTYKIT, args, { cwd: REPO, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    output = "";
+    child.stdout?.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on("data", (chunk) => {
+      output += chunk;
+    });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`partykit dev exited early:\n${output}`);
+      try {
+        const response = await fetch(`${origin}/parties/main/health`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`partykit dev did not become ready in 60 s:\n${output}`);
+  }
+
+  async function stop(signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> {
+    const running = child;
+    if (!running?.pid || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise<void>((r) => running.once("exit", () => r()));
+    try {
+      process.kill(-running.pid, signal);
+    } catch {
+      return;
+    }
+    const timeout = setTimeout(() => {
+      try {
+        process.kill(-(running.pid as number), "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 5_000);
+    await exited;
+    clearTimeout(timeout);
+    // workerd may outlive the CLI by a moment; wait until the port is free again.
+    for (let i = 0; i < 50; i++) {
+      try {
+        await fetch(`${origin}/parties/main/health`);
+        await new Promise((r) => setTimeout(r, 100));
+      } catch {
+        return;
+      }
+    }
+  }
+
+  await launch();
+  return {
+    url: origin,
+    origin,
+    port,
+    persistDir,
+    stop,
+    restart: launch,
+    async dispose() {
+      await stop();
+      if (!options.persistDir) rmSync(persistDir, { recursive: true, force: true });
+    },
+  };
+}
