@@ -6,14 +6,15 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.{ts,tsx}", "bench/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.{ts,tsx}", "bench/*.test.ts"],
+          exclude: ["**/*.smoke.test.ts", "**/node_modules/**"],
           environment: "node",
         },
       },
       {
         test: {
           name: "integration",
-          include: ["apps/server/test/**/*.test.ts"],
+          include: ["apps/server/test/**/*.test.ts", "bench/*.smoke.test.ts"],
           // Each file starts its own `partykit dev`; two cores run them one at a time.
           fileParallelism: false,
           testTimeout: 60_000,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { PASSWORD, post, signIn, signUp } from "./harness/client.ts";
+import { connect, PASSWORD, post, signIn, signUp } from "./harness/client.ts";
 import { startServer, type TestServer } from "./harness/server.ts";
 
 let server: TestServer;
@@ -24,4 +24,35 @@ it("accounts and sessions survive a restart on the same storage", async () => {
     password: PASSWORD,
   });
   expect(taken.status).toBe(409);
+});
+
+it("buddy lists and subscriptions survive a restart, and presence flows again", async () => {
+  const alice = await signUp(server);
+  const bob = await signUp(server);
+  const headers = (s: { cookie: string }) => ({ cookie: s.cookie, origin: server.origin });
+  await post(server, `/parties/user/${bob.handle}/buddies`, { handle: alice.handle }, headers(bob));
+  await post(
+    server,
+    `/parties/user/${alice.handle}/subscribers/${bob.handle}`,
+    { decision: "approve" },
+    headers(alice),
+  );
+  await server.stop("SIGKILL");
+  await server.restart();
+
+  const buddies = await fetch(`${server.url}/parties/user/${bob.handle}/buddies`, { headers: headers(bob) });
+  expect(await buddies.json()).toMatchObject({ buddies: [{ handle: alice.handle, state: "active" }] });
+  const subscribers = await fetch(`${server.url}/parties/user/${alice.handle}/subscribers`, {
+    headers: headers(alice),
+  });
+  expect(await subscribers.json()).toMatchObject({ subscribers: [{ handle: bob.handle, state: "active" }] });
+
+  const bobTab = await connect(server, bob);
+  const aliceTab = await connect(server, alice);
+  await bobTab.next(
+    "buddy.updated",
+    (m) => m.buddy.handle === alice.handle && m.buddy.view?.status === "open",
+  );
+  aliceTab.close();
+  bobTab.close();
 });

@@ -1,1 +1,7 @@
 export * from "./lockout.ts";
+export * from "./notification-coalescing.ts";
+export * from "./pidf.ts";
+export * from "./poller-detection.ts";
+export * from "./presence-aggregate.ts";
+export * from "./presence-input.ts";
+export * from "./watcher-view.ts";

@@ -1,14 +1,13 @@
 import type { z } from "zod";
 import type { ErrorCode } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
+import { utf8Length } from "./utf8.ts";
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
-const encoder = new TextEncoder();
-
 /** Size in bytes of a frame as it crossed the wire. */
 export function frameBytes(frame: string | ArrayBuffer | ArrayBufferView): number {
-  return typeof frame === "string" ? encoder.encode(frame).byteLength : frame.byteLength;
+  return typeof frame === "string" ? utf8Length(frame) : frame.byteLength;
 }
 
 /**

@@ -8,4 +8,13 @@ export const LIMITS = {
   handleMaxLength: 32,
   passwordMinLength: 8,
   passwordMaxLength: 256,
+  /** A presence note, in characters. */
+  noteMaxLength: 140,
+  /** OTHER PRESENCE MARKUP, serialized, in bytes. */
+  markupMaxBytes: 1024,
+  markupMaxKeys: 16,
+  deviceLabelMaxLength: 64,
+  /** Buddies one principal may watch, and subscribers one principal may have. */
+  maxBuddies: 1000,
+  maxSubscribers: 1000,
 } as const;

@@ -1,11 +1,23 @@
 import { z } from "zod";
 import { ErrorCodeSchema } from "./errors.ts";
+import { ChosenStateSchema, PresenceTupleSchema, PresenceViewSchema } from "./presence.ts";
+import { BuddySchema, SubscriberSchema } from "./watchers.ts";
 
 /** client -> own room */
 export const ClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ping"), id: z.string().max(64).optional() }),
+  /** This tab has been idle (no input) for a while, or is active again. */
+  z.object({ type: z.literal("device.idle"), idle: z.boolean() }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+
+/** My own presence as watchers see it (before their access rules), my chosen state, my devices. */
+export const OwnPresenceSchema = z.object({
+  view: PresenceViewSchema,
+  chosen: ChosenStateSchema,
+  devices: z.array(PresenceTupleSchema),
+});
+export type OwnPresence = z.infer<typeof OwnPresenceSchema>;
 
 /** own room -> client */
 export const ServerMessageSchema = z.discriminatedUnion("type", [
@@ -24,5 +36,11 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
     /** The id of the client message this error answers, when it had one. */
     ref: z.string().optional(),
   }),
+  z.object({ type: z.literal("presence.self"), presence: OwnPresenceSchema }),
+  /** The whole buddy list, fresh from every buddy's room: sent after each (re)connect. */
+  z.object({ type: z.literal("buddies"), buddies: z.array(BuddySchema) }),
+  z.object({ type: z.literal("buddy.updated"), buddy: BuddySchema }),
+  z.object({ type: z.literal("buddy.removed"), handle: z.string() }),
+  z.object({ type: z.literal("subscriber.updated"), subscriber: SubscriberSchema }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -3,8 +3,10 @@ import {
   type ClientMessage,
   ClientMessageSchema,
   decodeFrame,
+  inboxAddress,
   isCanonicalHandle,
   PROTOCOL_VERSION,
+  type ServerMessage,
 } from "@pim/protocol";
 import type * as Party from "partykit/server";
 import { authenticate, originAllowed } from "../auth/authenticate.ts";
@@ -14,8 +16,14 @@ import { readToken } from "../auth/session-token.ts";
 import { readConfig, type ServerConfig } from "../config.ts";
 import { ApiError, errorResponse } from "../http/api-error.ts";
 import { createRoomApp } from "../http/app.ts";
+import { BuddyList } from "../presence/buddy-list.ts";
+import { Presentity } from "../presence/presentity.ts";
+import { Subscriptions } from "../presence/subscriptions.ts";
+import { RoomClient } from "../rooms/room-client.ts";
 import { send } from "../socket/send.ts";
 import { AccountStore } from "../store/account-store.ts";
+import { PresenceStore } from "../store/presence-store.ts";
+import { WatchStore } from "../store/watch-store.ts";
 
 /** What a room remembers about each socket: whose session it belongs to. */
 type SocketState = { sessionId: string };
@@ -71,17 +79,69 @@ export default class UserRoom implements Party.Server {
   private readonly accounts: AccountStore;
   private readonly config: ServerConfig;
   private readonly app: ReturnType<typeof createRoomApp>;
+  private readonly presentity: Presentity;
+  private readonly subscriptions: Subscriptions;
+  private readonly buddies: BuddyList;
+  private readonly rooms: RoomClient;
 
   constructor(readonly room: Party.Room) {
+    const now = () => Date.now();
     this.accounts = new AccountStore(room.storage);
     this.config = readConfig(room.env);
-    this.app = createRoomApp({
-      roomId: room.id,
-      config: this.config,
-      accounts: this.accounts,
-      closeSockets: (sessionId, reason) => this.closeSockets(sessionId, reason),
-      now: () => Date.now(),
-    });
+    this.rooms = new RoomClient(room.context.parties, room.id, this.config.secret);
+    const watchStore = new WatchStore(room.storage);
+    this.subscriptions = new Subscriptions(
+      watchStore,
+      () => this.presentity,
+      {
+        toSelf: (subscriber) => this.toOwnTabs({ type: "subscriber.updated", subscriber }),
+        tellSubscriber: (watcher, state, view, seq) =>
+          this.notify(watcher, { state, seq, ...(view ? { view } : {}) }),
+      },
+      now,
+    );
+    this.presentity = new Presentity(
+      room.id,
+      new PresenceStore(room.storage),
+      () => this.subscriptions.all(),
+      {
+        toSelf: (view, chosen, devices) =>
+          this.toOwnTabs({ type: "presence.self", presence: { view, chosen, devices } }),
+        viewFor: (watcher, view) => this.subscriptions.transform(watcher, view),
+        notify: (watcher, view, seq) => this.notify(watcher, { state: "active", view, seq }),
+      },
+      now,
+    );
+    this.buddies = new BuddyList(
+      room.id,
+      watchStore,
+      this.rooms,
+      {
+        updated: (buddy) => this.toOwnTabs({ type: "buddy.updated", buddy }),
+        removed: (handle) => this.toOwnTabs({ type: "buddy.removed", handle }),
+      },
+      now,
+    );
+    this.app = createRoomApp(
+      {
+        roomId: room.id,
+        config: this.config,
+        accounts: this.accounts,
+        closeSockets: (sessionId, reason) => this.closeSockets(sessionId, reason),
+        now,
+      },
+      {
+        presentity: this.presentity,
+        subscriptions: this.subscriptions,
+        buddies: this.buddies,
+        rooms: this.rooms,
+        watchStore,
+      },
+    );
+  }
+
+  async onStart(): Promise<void> {
+    await Promise.all([this.presentity.load(), this.subscriptions.load(), this.buddies.load()]);
   }
 
   onRequest(request: Party.Request): Promise<Response> | Response {
@@ -111,10 +171,34 @@ export default class UserRoom implements Party.Server {
     } catch (error) {
       const reason = error instanceof ApiError ? error.message : "Sign in first.";
       connection.close(CLOSE_CODES.unauthorized, reason);
+      return;
     }
+    const device = deviceLabel(new URL(context.request.url).searchParams.get("device"));
+    await this.presentity.connect({
+      id: connection.id,
+      status: "open",
+      availability: "available",
+      device,
+      contact: inboxAddress(this.room.id),
+      since: Date.now(),
+    });
+    // A principal who comes back is shown every buddy as they are now, never a stale state.
+    await this.buddies.refresh();
+    send(connection, { type: "buddies", buddies: this.buddies.list() });
   }
 
-  onMessage(frame: string | ArrayBuffer | ArrayBufferView, connection: Party.Connection<SocketState>): void {
+  async onClose(connection: Party.Connection<SocketState>): Promise<void> {
+    await this.presentity.disconnect(connection.id);
+  }
+
+  async onError(connection: Party.Connection<SocketState>): Promise<void> {
+    await this.presentity.disconnect(connection.id);
+  }
+
+  async onMessage(
+    frame: string | ArrayBuffer | ArrayBufferView,
+    connection: Party.Connection<SocketState>,
+  ): Promise<void> {
     if (!connection.state) return; // not yet authenticated, or being closed
     const decoded = decodeFrame(ClientMessageSchema, frame);
     if (!decoded.ok) {
@@ -122,19 +206,40 @@ export default class UserRoom implements Party.Server {
       if (decoded.code === "too_large") connection.close(CLOSE_CODES.tooLarge, "frame too large");
       return;
     }
-    this.handle(decoded.value, connection);
+    await this.handle(decoded.value, connection);
   }
 
-  private handle(message: ClientMessage, connection: Party.Connection<SocketState>): void {
+  private async handle(message: ClientMessage, connection: Party.Connection<SocketState>): Promise<void> {
     switch (message.type) {
       case "ping":
         send(connection, { type: "pong", ...(message.id ? { id: message.id } : {}) });
         return;
+      case "device.idle":
+        await this.presentity.setIdle(connection.id, message.idle);
+        return;
       default: {
-        const unhandled: never = message.type;
-        throw new Error(`unhandled message ${String(unhandled)}`);
+        const unhandled: never = message;
+        throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);
       }
     }
+  }
+
+  /** Every open tab of this principal. */
+  private toOwnTabs(message: ServerMessage): void {
+    const frame = JSON.stringify(message);
+    for (const connection of this.room.getConnections<SocketState>()) {
+      if (connection.state) connection.send(frame);
+    }
+  }
+
+  /** A NOTIFICATION to a subscriber's room; a room that no longer wants it ends the subscription. */
+  private notify(watcher: string, body: { state: string; seq: number; view?: unknown }): void {
+    this.rooms
+      .call(watcher, "/rc/notify", body)
+      .then(async (reply) => {
+        if (reply.status === 410) await this.subscriptions.unsubscribed(watcher);
+      })
+      .catch((error) => console.error(`notification to ${watcher} failed`, error));
   }
 
   private closeSockets(sessionId: string | "all", reason: string): void {
@@ -145,4 +250,13 @@ export default class UserRoom implements Party.Server {
       }
     }
   }
+}
+
+/** A readable device label from the socket's query, bounded; "Browser" when absent. */
+function deviceLabel(raw: string | null): string {
+  const label = (raw ?? "")
+    .replace(/\p{Cc}/gu, "") // control characters have no place in a label
+    .trim()
+    .slice(0, 64);
+  return label || "Browser";
 }

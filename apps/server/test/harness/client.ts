@@ -55,6 +55,8 @@ export async function signIn(server: TestServer, handle: string, password = PASS
 export class TestSocket {
   readonly messages: ServerMessage[] = [];
   closed: { code: number; reason: string } | null = null;
+  /** Called on every decoded message as it arrives (benchmarks time arrivals here). */
+  readonly listeners = new Set<(message: ServerMessage, receivedAt: number) => void>();
   private waiters: Array<() => void> = [];
 
   constructor(readonly ws: WebSocket) {
@@ -62,6 +64,8 @@ export class TestSocket {
       const parsed = ServerMessageSchema.safeParse(JSON.parse(String(data)));
       if (!parsed.success) throw new Error(`server sent an invalid message: ${String(data)}`);
       this.messages.push(parsed.data);
+      const receivedAt = performance.now();
+      for (const listener of this.listeners) listener(parsed.data, receivedAt);
       this.wake();
     });
     ws.on("close", (code, reason) => {

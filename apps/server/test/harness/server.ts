@@ -10,6 +10,8 @@ const PARTYKIT = join(REPO, "node_modules/.bin/partykit");
 
 /** A real `partykit dev` (workerd) on a free port, with durable storage in its own folder. */
 export type TestServer = {
+  /** The partykit CLI's process id (workerd runs in its process group). */
+  readonly pid: number | undefined;
   url: string;
   origin: string;
   port: number;
@@ -22,7 +24,14 @@ export type TestServer = {
   dispose(): Promise<void>;
 };
 
-export type ServerOptions = { vars?: Record<string, string>; persistDir?: string };
+export type ServerOptions = {
+  vars?: Record<string, string>;
+  persistDir?: string;
+  /** Another partykit.json (the benchmarks add a bare echo party for their baseline). */
+  config?: string;
+  /** Where partykit dev's output goes as well (the benchmarks show it on failure). */
+  onOutput?: (text: string) => void;
+};
 
 /** A port the OS says is free now. */
 export function freePort(): Promise<number> {
@@ -48,15 +57,16 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   async function launch(): Promise<void> {
     const args = ["dev", "--port", String(port), "--persist", persistDir, "--disable-request-cf-fetch"];
     for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}=${value}`);
+    if (options.config) args.push("--config", options.config);
     // Own process group, so stopping it also stops the workerd it starts.
     child = spawn(PARTYKIT, args, { cwd: REPO, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     output = "";
-    child.stdout?.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on("data", (chunk) => {
-      output += chunk;
-    });
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk).slice(-20_000);
+      options.onOutput?.(String(chunk));
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`partykit dev exited early:\n${output}`);
@@ -102,6 +112,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
 
   await launch();
   return {
+    get pid() {
+      return child?.pid;
+    },
     url: origin,
     origin,
     port,

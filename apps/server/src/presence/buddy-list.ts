@@ -1,0 +1,156 @@
+import {
+  type Buddy,
+  canonicalHandle,
+  LIMITS,
+  parseWith,
+  RcFetchReplySchema,
+  type RcNotify,
+  RcSubscribeReplySchema,
+} from "@pim/protocol";
+import type { z } from "zod";
+import { ApiError } from "../http/api-error.ts";
+import type { RoomClient, RoomReply } from "../rooms/room-client.ts";
+import type { BuddyRecord, WatchStore } from "../store/watch-store.ts";
+
+/** Where buddy-list changes go: the principal's own tabs. */
+export type BuddyOutlets = {
+  updated(buddy: Buddy): void;
+  removed(handle: string): void;
+};
+
+/**
+ * The SUBSCRIBER side of a principal's room: the buddy list, kept current by NOTIFICATIONS
+ * from each buddy's room, and refreshed from those rooms when the principal comes back.
+ */
+export class BuddyList {
+  private buddies = new Map<string, BuddyRecord>();
+
+  constructor(
+    private readonly me: string,
+    private readonly store: WatchStore,
+    private readonly rooms: RoomClient,
+    private readonly outlets: BuddyOutlets,
+    private readonly now: () => number,
+  ) {}
+
+  async load(): Promise<void> {
+    this.buddies = await this.store.buddies();
+  }
+
+  list(): Buddy[] {
+    return [...this.buddies.values()].map(publicBuddy);
+  }
+
+  /** Subscribes to a presentity: asks their room, keeps what it answers. */
+  async add(handleInput: string): Promise<Buddy> {
+    const handle = canonicalHandle(handleInput);
+    if (handle === this.me) throw new ApiError(400, "invalid", "You cannot add yourself as a buddy.");
+    const existing = this.buddies.get(handle);
+    if (existing && existing.state !== "ended" && existing.state !== "refused") {
+      throw new ApiError(409, "conflict", `${handle} is already on your buddy list.`);
+    }
+    if (!existing && this.buddies.size >= LIMITS.maxBuddies) {
+      throw new ApiError(409, "limit_reached", `A buddy list holds at most ${LIMITS.maxBuddies} people.`);
+    }
+    const reply = await this.rooms.call(handle, "/rc/subscribe", {});
+    if (reply.status === 404) throw new ApiError(404, "not_found", `No one has the handle ${handle}.`);
+    const answer = expectReply(reply, RcSubscribeReplySchema);
+    const buddy: BuddyRecord = {
+      handle,
+      state: answer.state,
+      since: this.now(),
+      seq: answer.seq ?? 0,
+      ...(answer.view ? { view: answer.view } : {}),
+    };
+    await this.save(buddy);
+    return publicBuddy(buddy);
+  }
+
+  /** Ends my subscription, on both sides. */
+  async remove(handleInput: string): Promise<void> {
+    const handle = canonicalHandle(handleInput);
+    if (!this.buddies.has(handle))
+      throw new ApiError(404, "not_found", `${handle} is not on your buddy list.`);
+    this.buddies.delete(handle);
+    await this.store.deleteBuddy(handle);
+    this.outlets.removed(handle);
+    // The presentity's room learns it too; if it cannot be reached now, its next
+    // notification to us is refused (we no longer hold the buddy) and it ends there.
+    await this.rooms.call(handle, "/rc/unsubscribe", {}).catch(() => undefined);
+  }
+
+  /** A NOTIFICATION (or a subscription decision) from a buddy's room. False if not wanted. */
+  async notified(from: string, notification: RcNotify): Promise<boolean> {
+    const existing = this.buddies.get(from);
+    if (!existing) return false;
+    if (notification.seq < existing.seq) return true; // an older one, overtaken: drop it
+    const { view: _old, ...rest } = existing;
+    const buddy: BuddyRecord = {
+      ...rest,
+      state: notification.state,
+      seq: notification.seq,
+      ...(notification.view && notification.state === "active" ? { view: notification.view } : {}),
+    };
+    await this.save(buddy);
+    return true;
+  }
+
+  /**
+   * Asks every buddy's room for its current view: a principal who comes back must never be
+   * shown a stale state (a room may have restarted without notifying).
+   */
+  async refresh(): Promise<void> {
+    const candidates = [...this.buddies.values()].filter(
+      (b) => b.state === "active" || b.state === "pending",
+    );
+    const CONCURRENCY = 16;
+    for (let i = 0; i < candidates.length; i += CONCURRENCY) {
+      await Promise.all(
+        candidates.slice(i, i + CONCURRENCY).map(async (buddy) => {
+          try {
+            const reply = await this.rooms.call(buddy.handle, "/rc/fetch", { purpose: "refresh" });
+            const answer = expectReply(reply, RcFetchReplySchema);
+            await this.notified(buddy.handle, {
+              state: answer.state ?? "ended",
+              view: answer.view,
+              seq: Math.max(answer.seq, buddy.seq),
+            });
+          } catch (error) {
+            console.error(`refresh of ${buddy.handle} failed`, error);
+          }
+        }),
+      );
+    }
+  }
+
+  private async save(buddy: BuddyRecord): Promise<void> {
+    const previous = this.buddies.get(buddy.handle);
+    this.buddies.set(buddy.handle, buddy);
+    await this.store.putBuddy(buddy);
+    if (!previous || JSON.stringify(publicBuddy(previous)) !== JSON.stringify(publicBuddy(buddy))) {
+      this.outlets.updated(publicBuddy(buddy));
+    }
+  }
+}
+
+function publicBuddy(record: BuddyRecord): Buddy {
+  const { seq: _seq, ...buddy } = record;
+  return buddy;
+}
+
+function expectReply<S extends z.ZodType>(reply: RoomReply, schema: S): z.infer<S> {
+  if (reply.status >= 400) {
+    const message =
+      (reply.body as { error?: { message?: string } } | null)?.error?.message ??
+      `The other room answered ${reply.status}.`;
+    const code = (reply.body as { error?: { code?: string } } | null)?.error?.code;
+    throw new ApiError(
+      reply.status === 409 ? 409 : 502,
+      code === "limit_reached" ? "limit_reached" : "internal",
+      message,
+    );
+  }
+  const parsed = parseWith(schema, reply.body);
+  if (!parsed.ok) throw new ApiError(502, "internal", "The other room answered something unexpected.");
+  return parsed.value;
+}

@@ -1,0 +1,189 @@
+import {
+  type AggregateInput,
+  aggregate,
+  type CoalesceState,
+  coalesce,
+  DEFAULT_COALESCE_POLICY,
+  DEFAULT_PRESENCE_POLICY,
+  flush,
+  initialCoalesceState,
+  nextChangeAt,
+  viewsEqual,
+} from "@pim/model";
+import {
+  type ChosenState,
+  inboxAddress,
+  type PresenceTuple,
+  type PresenceView,
+  type Subscriber,
+} from "@pim/protocol";
+import type { PresenceStore } from "../store/presence-store.ts";
+
+/** Where a presentity's changes go: its own tabs, and each subscriber's room. */
+export type PresenceOutlets = {
+  /** The principal's own tabs: what watchers see of them now, and their chosen state. */
+  toSelf(view: PresenceView, chosen: ChosenState, devices: PresenceTuple[]): void;
+  /** What one subscriber may see of a view (their access rules applied). */
+  viewFor(subscriber: string, view: PresenceView): PresenceView;
+  /** A NOTIFICATION to one subscriber's room, in order (seq grows). */
+  notify(subscriber: string, view: PresenceView, seq: number): void;
+};
+
+/**
+ * The PRESENTITY side of a principal's room: device tuples (one per open socket), the chosen
+ * state, and fan-out of NOTIFICATIONS to subscribers, coalesced per subscriber. The decisions
+ * (aggregation, coalescing) are the model's; this class keeps state, timers and sends.
+ */
+export class Presentity {
+  private readonly devices = new Map<string, PresenceTuple>();
+  private chosen: ChosenState = { availability: "available", invisible: false };
+  private lastSeen: number | null = null;
+  private lastDisconnectAt: number | null = null;
+  private seq = 0;
+  private current: PresenceView | null = null;
+  private readonly coalescers = new Map<string, CoalesceState>();
+  private readonly flushTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private changeTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly handle: string,
+    private readonly store: PresenceStore,
+    private readonly subscribers: () => Iterable<Subscriber>,
+    private readonly outlets: PresenceOutlets,
+    private readonly now: () => number,
+  ) {}
+
+  async load(): Promise<void> {
+    const saved = await this.store.load();
+    this.chosen = saved.chosen;
+    this.lastSeen = saved.lastSeen;
+    this.seq = saved.seq;
+    this.current = this.compute();
+  }
+
+  /** The view every watcher is shown before access rules, and the notification sequence. */
+  view(): { view: PresenceView; seq: number } {
+    return { view: this.compute(), seq: this.seq };
+  }
+
+  chosenState(): ChosenState {
+    return this.chosen;
+  }
+
+  deviceTuples(): PresenceTuple[] {
+    return [...this.devices.values()];
+  }
+
+  async connect(tuple: PresenceTuple): Promise<void> {
+    this.devices.set(tuple.id, tuple);
+    await this.changed();
+  }
+
+  async disconnect(id: string): Promise<void> {
+    if (!this.devices.delete(id)) return;
+    if (this.devices.size === 0) this.lastDisconnectAt = this.now();
+    await this.changed();
+  }
+
+  async setIdle(id: string, idle: boolean): Promise<void> {
+    const tuple = this.devices.get(id);
+    if (!tuple) return;
+    const availability = idle ? "away" : "available";
+    if (tuple.availability === availability) return;
+    this.devices.set(id, { ...tuple, availability, since: this.now() });
+    await this.changed();
+  }
+
+  async setChosen(chosen: ChosenState): Promise<void> {
+    this.chosen = chosen;
+    await this.store.saveChosen(chosen);
+    await this.changed();
+  }
+
+  /** A subscriber whose subscription just became active gets the current view at once. */
+  welcome(subscriber: string): void {
+    const view = this.outlets.viewFor(subscriber, this.compute());
+    this.coalescers.set(subscriber, { ...initialCoalesceState(), lastSent: view, lastSentAt: this.now() });
+  }
+
+  forget(subscriber: string): void {
+    this.coalescers.delete(subscriber);
+    const timer = this.flushTimers.get(subscriber);
+    if (timer) clearTimeout(timer);
+    this.flushTimers.delete(subscriber);
+  }
+
+  private input(): AggregateInput {
+    return {
+      handle: this.handle,
+      contact: inboxAddress(this.handle),
+      tuples: [...this.devices.values()],
+      chosen: this.chosen,
+      lastSeen: this.lastSeen,
+      lastDisconnectAt: this.lastDisconnectAt,
+    };
+  }
+
+  private compute(): PresenceView {
+    return aggregate(this.input(), this.now(), DEFAULT_PRESENCE_POLICY);
+  }
+
+  /** Recomputes the aggregate and, when it changed, tells the principal and every subscriber. */
+  private async changed(): Promise<void> {
+    const now = this.now();
+    const view = this.compute();
+    this.scheduleNextChange(now);
+    // lastSeen is the last time watchers could see the principal OPEN: when the last device
+    // left (not when the grace period ran out), or when they turned invisible.
+    let next = view;
+    if (this.current?.status === "open" && view.status === "closed") {
+      this.lastSeen = this.devices.size === 0 && this.lastDisconnectAt !== null ? this.lastDisconnectAt : now;
+      await this.store.saveLastSeen(this.lastSeen);
+      next = this.compute();
+    }
+    if (this.current && viewsEqual(this.current, next)) {
+      this.outlets.toSelf(next, this.chosen, this.deviceTuples());
+      return;
+    }
+    this.current = next;
+    this.seq += 1;
+    await this.store.saveSeq(this.seq);
+    this.outlets.toSelf(next, this.chosen, this.deviceTuples());
+    for (const subscriber of this.subscribers()) {
+      if (subscriber.state === "active") {
+        this.offer(subscriber.handle, this.outlets.viewFor(subscriber.handle, next), now);
+      }
+    }
+  }
+
+  private offer(subscriber: string, view: PresenceView, now: number): void {
+    const state = this.coalescers.get(subscriber) ?? initialCoalesceState();
+    const step = coalesce(state, view, now, DEFAULT_COALESCE_POLICY);
+    this.coalescers.set(subscriber, step.state);
+    if (step.sendNow) this.outlets.notify(subscriber, step.sendNow, this.seq);
+    if (step.flushAt !== undefined && !this.flushTimers.has(subscriber)) {
+      const timer = setTimeout(
+        () => {
+          this.flushTimers.delete(subscriber);
+          const held = this.coalescers.get(subscriber);
+          if (!held) return;
+          const flushed = flush(held, this.now());
+          this.coalescers.set(subscriber, flushed.state);
+          if (flushed.sendNow) this.outlets.notify(subscriber, flushed.sendNow, this.seq);
+        },
+        Math.max(0, step.flushAt - now),
+      );
+      this.flushTimers.set(subscriber, timer);
+    }
+  }
+
+  /** The aggregate also changes on its own (grace period ends, a note expires). */
+  private scheduleNextChange(now: number): void {
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.changeTimer = null;
+    const at = nextChangeAt(this.input(), now, DEFAULT_PRESENCE_POLICY);
+    if (at !== null) {
+      this.changeTimer = setTimeout(() => void this.changed(), Math.max(0, at - now) + 5);
+    }
+  }
+}

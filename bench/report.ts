@@ -1,0 +1,78 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import type { AppLoadResult } from "./scenarios/app-load.ts";
+import type { ConnectionsResult } from "./scenarios/connections.ts";
+import type { FanoutResult } from "./scenarios/fanout.ts";
+import type { StormResult } from "./scenarios/storm.ts";
+import type { Summary } from "./stats.ts";
+
+/** Everything one run measured; stages that did not run are absent, with the reason in `notes`. */
+export type BenchResults = {
+  date: string;
+  cores: number;
+  node: string;
+  options: Record<string, unknown>;
+  baseline?: Summary;
+  fanout?: FanoutResult[];
+  storm?: StormResult;
+  connections?: ConnectionsResult;
+  app?: AppLoadResult;
+  notes: string[];
+  complete: boolean;
+};
+
+const ratio = (value: number, base: number | undefined) => (base ? `${(value / base).toFixed(1)}×` : "–");
+const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+
+/** The Markdown table the README embeds: each figure beside its goal and the baseline. */
+export function toMarkdown(r: BenchResults): string {
+  const rows: string[] = [
+    `Measured ${r.date} on ${r.cores} cores, Node ${r.node}, local \`partykit dev\` (one workerd process, no hibernation).`,
+    "",
+    "| what | figure | goal | |",
+    "| --- | --- | --- | --- |",
+  ];
+  const b = r.baseline;
+  if (b)
+    rows.push(`| baseline: echo round trip through a bare room | p50 ${b.p50} ms, p99 ${b.p99} ms | – | |`);
+  for (const f of r.fanout ?? []) {
+    const goal = f.subscribers >= 500 ? "p99 ≤ 100 ms" : "–";
+    const ok = f.subscribers < 500 || f.latency.p99 <= 100;
+    rows.push(
+      `| fan-out: one change to ${f.subscribers} subscribers' sockets | p50 ${f.latency.p50} ms (${ratio(f.latency.p50, b?.p50)}), p99 ${f.latency.p99} ms, max ${f.latency.max} ms | ${goal} | ${f.subscribers >= 500 ? verdict(ok) : ""} |`,
+    );
+    rows.push(
+      `| coalescing: notifications per subscriber for 10 changes in 1 s (${f.subscribers}) | mean ${f.notificationsPer10Changes.mean}, max ${f.notificationsPer10Changes.max}; last is final: ${f.lastIsFinal ? "yes" : "no"} | ≤ 2, last final | ${verdict(f.notificationsPer10Changes.max <= 2 && f.lastIsFinal)} |`,
+    );
+  }
+  if (r.storm) {
+    rows.push(
+      `| presence storm: ${r.storm.principals} principals × ${r.storm.buddiesEach} buddies reconnect | all lists correct after ${r.storm.recoveryMs} ms; errors ${r.storm.errors} | no errors | ${verdict(r.storm.errors === 0)} |`,
+    );
+  }
+  if (r.connections) {
+    const c = r.connections;
+    rows.push(
+      `| ${c.sockets} idle authenticated sockets | server RSS ${c.rssBeforeMiB} → ${c.rssAfterMiB} MiB, ${c.perConnectionKiB} KiB per socket | ≤ 1 GiB | ${verdict(c.rssAfterMiB <= 1024)} |`,
+    );
+  }
+  if (r.app) {
+    rows.push(
+      `| SPA JavaScript, gzipped | ${r.app.jsGzipKiB} KiB (CSS ${r.app.cssGzipKiB} KiB) | ≤ 150 KiB | ${verdict(r.app.jsGzipKiB <= 150)} |`,
+    );
+    rows.push(
+      `| navigation to first buddy rendered (Chromium, localhost) | ${r.app.buddyListMs ?? "–"} ms | ≤ 1000 ms | ${verdict((r.app.buddyListMs ?? Infinity) <= 1000)} |`,
+    );
+  }
+  if (r.notes.length) rows.push("", ...r.notes.map((n) => `- ${n}`));
+  return rows.join("\n");
+}
+
+/** Replaces the table between the README's bench markers. */
+export function updateReadme(path: string, markdown: string): void {
+  const readme = readFileSync(path, "utf8");
+  const updated = readme.replace(
+    /<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
+    `<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`,
+  );
+  writeFileSync(path, updated);
+}

@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "@playwright/test";
+import type { TestServer } from "../../apps/server/test/harness/server.ts";
+import { createPrincipals, subscribe } from "./population.ts";
+
+export type AppLoadResult = { jsGzipKiB: number; cssGzipKiB: number; buddyListMs: number | null };
+
+const DIST = join(import.meta.dirname, "../../apps/web/dist/assets");
+
+function gzipKiB(ext: string): number {
+  let bytes = 0;
+  for (const file of readdirSync(DIST)) {
+    if (file.endsWith(ext)) bytes += gzipSync(readFileSync(join(DIST, file))).byteLength;
+  }
+  return Math.round((bytes / 1024) * 10) / 10;
+}
+
+/** The SPA's size, and the time from navigation to the first buddy rendered in headless Chromium. */
+export async function appLoad(server: TestServer, runs: number): Promise<AppLoadResult> {
+  const [me, buddy] = await createPrincipals(server, 2, "app");
+  if (!me || !buddy) throw new Error("no principals");
+  await subscribe(server, me, buddy);
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-gpu",
+    ],
+  });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const context = await browser.newContext();
+      const [name, value] = me.cookie.split("=") as [string, string];
+      await context.addCookies([{ name, value, url: server.origin, httpOnly: true, sameSite: "Strict" }]);
+      await context.addInitScript((handle) => localStorage.setItem("pim.handle", handle), me.handle);
+      const page = await context.newPage();
+      const startedAt = Date.now();
+      await page.goto(`${server.origin}/#/buddies`);
+      await page
+        .getByRole("list", { name: "Buddies" })
+        .getByRole("listitem")
+        .first()
+        .waitFor({ timeout: 15_000 });
+      times.push(Date.now() - startedAt);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  times.sort((a, b) => a - b);
+  return {
+    jsGzipKiB: gzipKiB(".js"),
+    cssGzipKiB: gzipKiB(".css"),
+    buddyListMs: times[Math.floor(times.length / 2)] ?? null,
+  };
+}

@@ -1,0 +1,89 @@
+import { connect, type TestSocket } from "../../apps/server/test/harness/client.ts";
+import type { TestServer } from "../../apps/server/test/harness/server.ts";
+import { type Summary, summarize } from "../stats.ts";
+import { createPrincipals, inBatches, setPresence, subscribe } from "./population.ts";
+
+export type FanoutResult = {
+  subscribers: number;
+  latency: Summary;
+  /** For 10 changes in one second: notifications each subscriber received. */
+  notificationsPer10Changes: { mean: number; max: number };
+  /** Whether every subscriber's last notification carried the final state. */
+  lastIsFinal: boolean;
+};
+
+/**
+ * One presentity, `count` subscribers each with an open socket: the time from one status change
+ * (the HTTP request that sets it) to its NOTIFICATION on every subscriber's socket.
+ */
+export async function fanout(
+  server: TestServer,
+  count: number,
+  changes: number,
+  tag: string,
+): Promise<FanoutResult> {
+  const [presentity] = await createPrincipals(server, 1, `fo${tag}p`);
+  if (!presentity) throw new Error("no presentity");
+  const subscribers = await createPrincipals(server, count, `fo${tag}s`);
+  await inBatches(subscribers, 8, (s) => subscribe(server, s, presentity));
+  const sockets: TestSocket[] = [];
+  await inBatches(subscribers, 50, async (s) => {
+    sockets.push(await connect(server, s));
+  });
+  const presentityTab = await connect(server, presentity);
+
+  const latencies: number[] = [];
+  for (let i = 0; i < changes; i++) {
+    const note = `change-${i}`;
+    const arrivals = sockets.map(
+      (socket) =>
+        new Promise<number>((resolve) => {
+          const listener = (m: { type: string; buddy?: { view?: { note?: string } } }, at: number) => {
+            if (m.type === "buddy.updated" && m.buddy?.view?.note === note) {
+              socket.listeners.delete(listener as never);
+              resolve(at);
+            }
+          };
+          socket.listeners.add(listener as never);
+        }),
+    );
+    const sentAt = performance.now();
+    await setPresence(server, presentity, { note });
+    for (const at of await Promise.all(arrivals)) latencies.push(at - sentAt);
+    await new Promise((r) => setTimeout(r, 400)); // let the coalescing window pass
+  }
+
+  // Coalescing: 10 changes within one second.
+  const counts = new Map<TestSocket, string[]>();
+  const listeners = sockets.map((socket) => {
+    const notes: string[] = [];
+    counts.set(socket, notes);
+    const listener = (m: { type: string; buddy?: { view?: { note?: string } } }) => {
+      if (m.type === "buddy.updated" && m.buddy?.view?.note?.startsWith("burst-"))
+        notes.push(m.buddy.view.note);
+    };
+    socket.listeners.add(listener as never);
+    return [socket, listener] as const;
+  });
+  for (let i = 0; i < 10; i++) {
+    await setPresence(server, presentity, { note: `burst-${i}` });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 1_500));
+  for (const [socket, listener] of listeners) socket.listeners.delete(listener as never);
+  const perSubscriber = [...counts.values()].map((notes) => notes.length);
+  const lastIsFinal = [...counts.values()].every((notes) => notes.at(-1) === "burst-9");
+
+  for (const socket of [...sockets, presentityTab]) socket.close();
+  return {
+    subscribers: count,
+    latency: summarize(latencies),
+    notificationsPer10Changes: {
+      mean:
+        Math.round((perSubscriber.reduce((a, b) => a + b, 0) / Math.max(1, perSubscriber.length)) * 100) /
+        100,
+      max: Math.max(0, ...perSubscriber),
+    },
+    lastIsFinal,
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { PresenceViewSchema } from "./presence.ts";
+import { SubscriptionStateSchema } from "./watchers.ts";
+
+/**
+ * Bodies of room-to-room calls (`/rc/*`), signed by the calling room. The caller's identity
+ * comes from the signature, never from the body.
+ */
+
+/** watcher's room -> presentity's room: subscribe me. Answer: SubscribeReply. */
+export const RcSubscribeSchema = z.object({});
+export const RcSubscribeReplySchema = z.object({
+  state: SubscriptionStateSchema,
+  view: PresenceViewSchema.optional(),
+  seq: z.number().optional(),
+});
+export type RcSubscribeReply = z.infer<typeof RcSubscribeReplySchema>;
+
+/** watcher's room -> presentity's room: end my subscription. */
+export const RcUnsubscribeSchema = z.object({});
+
+/** watcher's room -> presentity's room: the current view for me (a FETCH, or a refresh). */
+export const RcFetchSchema = z.object({ purpose: z.enum(["fetch", "refresh"]) });
+export const RcFetchReplySchema = z.object({
+  state: SubscriptionStateSchema.optional(),
+  view: PresenceViewSchema,
+  seq: z.number(),
+});
+export type RcFetchReply = z.infer<typeof RcFetchReplySchema>;
+
+/**
+ * presentity's room -> subscriber's room: a NOTIFICATION. `seq` grows with every change the
+ * presentity publishes, so a late, older notification never overwrites a newer one.
+ */
+export const RcNotifySchema = z.object({
+  state: SubscriptionStateSchema,
+  view: PresenceViewSchema.optional(),
+  seq: z.number(),
+});
+export type RcNotify = z.infer<typeof RcNotifySchema>;
