@@ -1,3 +1,4 @@
+export * from "./buddy-order.ts";
 export * from "./lockout.ts";
 export * from "./notification-coalescing.ts";
 export * from "./pidf.ts";

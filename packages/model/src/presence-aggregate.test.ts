@@ -177,9 +177,12 @@ describe("nextChangeAt", () => {
       over: { lastDisconnectAt: NOW - 200, chosen: { note: "x", noteExpiresAt: NOW + 5_000 } },
       expected: NOW + 800,
     },
-  ] as Array<{ case: string; over: InputOverrides; expected: number | null }>)("$case", ({ over, expected }) => {
-    expect(nextChangeAt(input(over), NOW, policy)).toBe(expected);
-  });
+  ] as Array<{ case: string; over: InputOverrides; expected: number | null }>)(
+    "$case",
+    ({ over, expected }) => {
+      expect(nextChangeAt(input(over), NOW, policy)).toBe(expected);
+    },
+  );
 });
 
 describe("viewsEqual", () => {

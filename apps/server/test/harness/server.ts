@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -54,6 +54,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   let child: ChildProcess | undefined;
   let output = "";
 
+  // partykit dev refuses to start without the folder it serves; the SPA may not be built yet.
+  mkdirSync(join(REPO, "apps/web/dist"), { recursive: true });
+
   async function launch(): Promise<void> {
     const args = ["dev", "--port", String(port), "--persist", persistDir, "--disable-request-cf-fetch"];
     for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}=${value}`);
@@ -64,6 +67,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     const collect = (chunk: Buffer) => {
       output = (output + chunk).slice(-20_000);
       options.onOutput?.(String(chunk));
+      if (process.env.PIM_SERVER_LOG) process.stderr.write(chunk);
     };
     child.stdout?.on("data", collect);
     child.stderr?.on("data", collect);

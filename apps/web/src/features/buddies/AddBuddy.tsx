@@ -1,0 +1,40 @@
+import { HandleSchema } from "@pim/protocol";
+import { type FormEvent, useState } from "react";
+import { ApiError } from "../../lib/api.ts";
+import { useAddBuddy } from "./useBuddies.ts";
+
+/** Add a buddy by handle: a subscription request goes to their room. */
+export function AddBuddy() {
+  const [handle, setHandle] = useState("");
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const add = useAddBuddy();
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const check = HandleSchema.safeParse(handle.trim());
+    setInvalid(check.success ? null : (check.error.issues[0]?.message ?? "That is not a handle."));
+    if (check.success) add.mutate(check.data, { onSuccess: () => setHandle("") });
+  }
+
+  const error =
+    invalid ??
+    (add.error instanceof ApiError ? add.error.message : add.error ? "Could not add that buddy." : null);
+  return (
+    <form onSubmit={submit} className="inline-form" aria-label="Add a buddy">
+      <label>
+        Buddy's handle
+        <input value={handle} onChange={(e) => setHandle(e.target.value)} autoComplete="off" />
+      </label>
+      <button type="submit" disabled={add.isPending}>
+        Add buddy
+      </button>
+      {error ? (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      ) : add.isSuccess ? (
+        <p role="status">Request sent to {add.data.handle}.</p>
+      ) : null}
+    </form>
+  );
+}

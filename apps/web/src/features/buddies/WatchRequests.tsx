@@ -1,0 +1,55 @@
+import { ApiError } from "../../lib/api.ts";
+import { useAddBuddy, useAnswerSubscriber, useBuddies, useSubscribers } from "./useBuddies.ts";
+
+/** Requests to watch my presence, answered here; after approving, an offer to watch back. */
+export function WatchRequests() {
+  const { data: subscribers = [] } = useSubscribers();
+  const { data: buddies = [] } = useBuddies();
+  const answer = useAnswerSubscriber();
+  const add = useAddBuddy();
+  const pending = subscribers.filter((s) => s.state === "pending");
+  const onMyList = new Set(buddies.map((b) => b.handle));
+  const approvedNotWatched = subscribers.filter((s) => s.state === "active" && !onMyList.has(s.handle));
+  if (pending.length === 0 && approvedNotWatched.length === 0) return null;
+
+  return (
+    <section aria-label="Requests to watch you" className="requests">
+      <h3>Requests to watch you</h3>
+      <ul>
+        {pending.map((s) => (
+          <li key={s.handle}>
+            <span>
+              <strong>{s.handle}</strong> wants to see your presence.
+            </span>
+            <button type="button" onClick={() => answer.mutate({ watcher: s.handle, decision: "approve" })}>
+              Approve {s.handle}
+            </button>
+            <button
+              type="button"
+              className="quiet"
+              onClick={() => answer.mutate({ watcher: s.handle, decision: "deny" })}
+            >
+              Deny {s.handle}
+            </button>
+          </li>
+        ))}
+        {approvedNotWatched.map((s) => (
+          <li key={s.handle}>
+            <span>
+              <strong>{s.handle}</strong> can see your presence. Watch theirs too?
+            </span>
+            <button type="button" onClick={() => add.mutate(s.handle)} disabled={add.isPending}>
+              Add {s.handle} back
+            </button>
+          </li>
+        ))}
+      </ul>
+      {answer.error || add.error ? (
+        <p role="alert" className="error">
+          {[answer.error, add.error].find((e) => e instanceof ApiError)?.message ??
+            "That did not work. Try again."}
+        </p>
+      ) : null}
+    </section>
+  );
+}

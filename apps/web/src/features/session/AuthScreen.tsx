@@ -1,0 +1,89 @@
+import { HandleSchema, PasswordSchema } from "@pim/protocol";
+import { useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { ApiError } from "../../lib/api.ts";
+import { noticeQueryOptions } from "../../lib/socket.ts";
+import { useSignIn } from "./useSession.ts";
+
+/** Sign in, or sign up: one form, two modes. Errors are shown in words. */
+export function AuthScreen() {
+  const [mode, setMode] = useState<"signin" | "signup">("signin");
+  const [handle, setHandle] = useState("");
+  const [password, setPassword] = useState("");
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const mutation = useSignIn(mode);
+  const notice = useQuery(noticeQueryOptions()).data;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const handleCheck = HandleSchema.safeParse(handle);
+    const passwordCheck = PasswordSchema.safeParse(password);
+    const problem = !handleCheck.success
+      ? handleCheck.error.issues[0]?.message
+      : mode === "signup" && !passwordCheck.success
+        ? passwordCheck.error.issues[0]?.message
+        : null;
+    setInvalid(problem ?? null);
+    if (!problem) mutation.mutate({ handle, password });
+  }
+
+  const error = invalid ?? (mutation.error ? messageOf(mutation.error) : null);
+  const title = mode === "signin" ? "Sign in" : "Sign up";
+  return (
+    <main className="auth">
+      <h1>pim</h1>
+      <p className="tagline">Presence and instant messages, with you in control.</p>
+      <form onSubmit={submit} aria-label={title} noValidate>
+        <h2>{title}</h2>
+        {notice && mode === "signin" && !error ? <p role="status">{notice}</p> : null}
+        <label>
+          Handle
+          <input
+            name="handle"
+            autoComplete="username"
+            value={handle}
+            onChange={(e) => setHandle(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete={mode === "signin" ? "current-password" : "new-password"}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </label>
+        {error ? (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" disabled={mutation.isPending}>
+          {mutation.isPending ? `${title}…` : title}
+        </button>
+      </form>
+      <p>
+        {mode === "signin" ? "New here? " : "Have an account? "}
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setMode(mode === "signin" ? "signup" : "signin");
+            setInvalid(null);
+            mutation.reset();
+          }}
+        >
+          {mode === "signin" ? "Create an account" : "Sign in instead"}
+        </button>
+      </p>
+    </main>
+  );
+}
+
+function messageOf(error: Error): string {
+  return error instanceof ApiError ? error.message : "Something went wrong. Try again.";
+}

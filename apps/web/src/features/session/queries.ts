@@ -1,0 +1,74 @@
+import { type Credentials, OkSchema, type SessionInfo, SessionInfoSchema } from "@pim/protocol";
+import { queryOptions } from "@tanstack/react-query";
+import { ApiError, request, roomPath } from "../../lib/api.ts";
+import { storedHandle } from "../../lib/handle-store.ts";
+
+/** Who is signed in here: the session of the remembered handle, or null when signed out. */
+export function sessionQueryOptions() {
+  return queryOptions({
+    queryKey: ["session"] as const,
+    queryFn: async (): Promise<SessionInfo | null> => {
+      const handle = storedHandle();
+      if (!handle) return null;
+      try {
+        return await request(roomPath(handle, "/session"), SessionInfoSchema);
+      } catch (error) {
+        if (
+          error instanceof ApiError &&
+          (error.status === 401 || error.status === 403 || error.status === 404)
+        ) {
+          return null;
+        }
+        throw error;
+      }
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}
+
+/** A short, readable label for this device, shown in session and device lists. */
+export function deviceLabel(): string {
+  const ua = navigator.userAgent;
+  const browser = /Firefox\//.test(ua)
+    ? "Firefox"
+    : /Edg\//.test(ua)
+      ? "Edge"
+      : /Chrom(e|ium)\//.test(ua)
+        ? "Chrome"
+        : /Safari\//.test(ua)
+          ? "Safari"
+          : "Browser";
+  const os = /Android/.test(ua)
+    ? "Android"
+    : /iPhone|iPad/.test(ua)
+      ? "iOS"
+      : /Mac OS X/.test(ua)
+        ? "macOS"
+        : /Windows/.test(ua)
+          ? "Windows"
+          : /Linux/.test(ua)
+            ? "Linux"
+            : "";
+  return os ? `${browser} on ${os}` : browser;
+}
+
+export function signUp(credentials: Credentials): Promise<SessionInfo> {
+  return request(roomPath(credentials.handle, "/signup"), SessionInfoSchema, {
+    method: "POST",
+    body: credentials,
+  });
+}
+
+export function signIn(credentials: Credentials): Promise<SessionInfo> {
+  return request(roomPath(credentials.handle, "/signin"), SessionInfoSchema, {
+    method: "POST",
+    body: credentials,
+  });
+}
+
+export function signOut(handle: string, everywhere: boolean): Promise<unknown> {
+  return request(roomPath(handle, everywhere ? "/signout-everywhere" : "/signout"), OkSchema, {
+    method: "POST",
+  });
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { defineConfig } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 4310);
+const root = resolve(import.meta.dirname, "..");
+const storage = mkdtempSync(join(tmpdir(), "pim-e2e-"));
+const secret = randomBytes(32).toString("hex");
+
+/** E2E: the built SPA and the rooms on one origin, a real partykit dev, Debian's Chromium. */
+export default defineConfig({
+  testDir: "specs",
+  fullyParallel: false,
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: "list",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        browserName: "chromium",
+        launchOptions: {
+          executablePath: "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-gpu",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: [
+      join(root, "node_modules/.bin/partykit"),
+      "dev",
+      "--port",
+      String(port),
+      "--persist",
+      storage,
+      "--disable-request-cf-fetch",
+      "--var",
+      `SESSION_SECRET=${secret}`,
+      "--var",
+      "LOCKOUT_MS=2000",
+    ].join(" "),
+    cwd: root,
+    url: `http://127.0.0.1:${port}/parties/main/health`,
+    reuseExistingServer: false,
+    timeout: 90_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,77 @@
+import { expect, test } from "@playwright/test";
+import { Person } from "../fixtures/app.ts";
+
+test("Bob adds Alice, Alice approves, and Bob sees her status and note change live", async ({ browser }) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  await alice.signUp();
+  await bob.signUp();
+
+  await bob.addBuddy(alice.handle);
+  await alice.approve(bob.handle);
+  await expect(bob.buddy(alice.handle)).toContainText("Available");
+  // After approving, Alice is offered to watch Bob back.
+  await expect(alice.page.getByRole("button", { name: `Add ${bob.handle} back` })).toBeVisible();
+
+  await alice.status().getByLabel("Availability").selectOption("busy");
+  await alice.status().getByLabel("Note").fill("writing the quarterly report");
+  await alice.status().getByRole("button", { name: "Set note" }).click();
+  await expect(bob.buddy(alice.handle)).toContainText("Busy");
+  await expect(bob.buddy(alice.handle)).toContainText("writing the quarterly report");
+  await alice.close();
+  await bob.close();
+});
+
+test("when Alice closes her last tab, Bob sees her offline with a last-seen time", async ({ browser }) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  await alice.signUp();
+  await bob.signUp();
+  await bob.addBuddy(alice.handle);
+  await alice.approve(bob.handle);
+  await expect(bob.buddy(alice.handle)).toContainText("Available");
+
+  await alice.close();
+  await expect(bob.buddy(alice.handle)).toContainText("Offline");
+  await expect(bob.buddy(alice.handle)).toContainText("Last seen just now");
+  await bob.close();
+});
+
+test("when Alice goes invisible, Bob sees her offline while she keeps using the app", async ({ browser }) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  await alice.signUp();
+  await bob.signUp();
+  await bob.addBuddy(alice.handle);
+  await alice.approve(bob.handle);
+  await expect(bob.buddy(alice.handle)).toContainText("Available");
+
+  await alice.status().getByLabel("Invisible").check();
+  await expect(bob.buddy(alice.handle)).toContainText("Offline");
+  await expect(alice.status()).toContainText("Offline (invisible)");
+  // Alice still uses the app: she adds a buddy of her own.
+  await alice.addBuddy(bob.handle);
+  await alice.close();
+  await bob.close();
+});
+
+test("a buddy's text is shown as text, never as markup", async ({ browser }) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  await alice.signUp();
+  await bob.signUp();
+  await bob.addBuddy(alice.handle);
+  await alice.approve(bob.handle);
+  let dialogs = 0;
+  bob.page.on("dialog", (dialog) => {
+    dialogs += 1;
+    void dialog.dismiss();
+  });
+  const note = "<img src=x onerror=alert(1)><script>alert(2)</script>";
+  await alice.status().getByLabel("Note").fill(note);
+  await alice.status().getByRole("button", { name: "Set note" }).click();
+  await expect(bob.buddy(alice.handle)).toContainText(note);
+  expect(dialogs).toBe(0);
+  await alice.close();
+  await bob.close();
+});
