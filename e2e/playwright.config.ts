@@ -6,12 +6,18 @@ import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 4310);
 const root = resolve(import.meta.dirname, "..");
-const storage = mkdtempSync(join(tmpdir(), "pim-e2e-"));
-const secret = randomBytes(32).toString("hex");
+// Playwright evaluates this file again in every worker; the environment carries the main
+// process's choices to them, so one run makes one storage folder and one key.
+process.env.PIM_E2E_STORAGE ??= mkdtempSync(join(tmpdir(), "pim-e2e-"));
+process.env.PIM_E2E_SECRET ??= randomBytes(32).toString("hex");
+const storage = process.env.PIM_E2E_STORAGE;
+const secret = process.env.PIM_E2E_SECRET;
 
 /** E2E: the built SPA and the rooms on one origin, a real partykit dev, Debian's Chromium. */
 export default defineConfig({
   testDir: "specs",
+  // Beside the repo's other git-ignored output, outside the folders Biome checks.
+  outputDir: join(root, "test-results"),
   fullyParallel: false,
   workers: 2,
   retries: process.env.CI ? 1 : 0,
@@ -49,9 +55,11 @@ export default defineConfig({
       "--persist",
       storage,
       "--disable-request-cf-fetch",
+      "--no-hotkeys",
       "--var",
       `SESSION_SECRET=${secret}`,
       "--var",
+      // Short locks, so the lockout story waits two seconds, not a minute.
       "LOCKOUT_MS=2000",
     ].join(" "),
     cwd: root,

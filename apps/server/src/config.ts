@@ -1,4 +1,9 @@
-import { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from "@pim/model";
+import {
+  DEFAULT_LOCKOUT_POLICY,
+  DEFAULT_WATCHER_POLICY,
+  type LockoutPolicy,
+  type WatcherPolicy,
+} from "@pim/model";
 
 /** What a deployment configures through its environment (partykit `--var`, `.env`, or secrets). */
 export type ServerConfig = {
@@ -7,7 +12,20 @@ export type ServerConfig = {
   lockout: LockoutPolicy;
   /** Origins allowed to open a cookie-authenticated socket besides the app's own. */
   extraOrigins: string[];
+  /** More fetches than this in an hour flag a watcher as a possible stalker. */
+  stalkerPerHour: number;
+  /** WATCHER INFORMATION is kept this long. */
+  watcherKeepMs: number;
+  /** How often a room prunes old watcher information. */
+  pruneEveryMs: number;
 };
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/** The watcher-information policy of this deployment. */
+export function watcherPolicy(config: ServerConfig): WatcherPolicy {
+  return { ...DEFAULT_WATCHER_POLICY, stalkerPerHour: config.stalkerPerHour, keepMs: config.watcherKeepMs };
+}
 
 export class ConfigError extends Error {}
 
@@ -32,5 +50,8 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
     },
     extraOrigins:
       typeof env.ALLOWED_ORIGINS === "string" ? env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
+    stalkerPerHour: positiveNumber(env.STALKER_FETCHES_PER_HOUR, DEFAULT_WATCHER_POLICY.stalkerPerHour),
+    watcherKeepMs: positiveNumber(env.WATCHER_KEEP_MS, DEFAULT_WATCHER_POLICY.keepMs),
+    pruneEveryMs: positiveNumber(env.WATCHER_PRUNE_EVERY_MS, DAY_MS),
   };
 }

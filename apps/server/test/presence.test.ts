@@ -1,7 +1,7 @@
 import { PIDF_NAMESPACE } from "@pim/model";
 import type { Buddy, PresenceView } from "@pim/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, post, type Session, signUp, type TestSocket } from "./harness/client.ts";
+import { connect, roomApi, type Session, signUp, type TestSocket } from "./harness/client.ts";
 import { startServer, type TestServer } from "./harness/server.ts";
 
 let server: TestServer;
@@ -12,17 +12,7 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-function api(session: Session) {
-  const base = `${server.url}/parties/user/${session.handle}`;
-  const headers = { cookie: session.cookie, origin: server.origin, "content-type": "application/json" };
-  return {
-    get: (path: string, extra: Record<string, string> = {}) =>
-      fetch(base + path, { headers: { ...headers, ...extra } }),
-    post: (path: string, body: unknown) =>
-      post(server, `/parties/user/${session.handle}${path}`, body, headers),
-    delete: (path: string) => fetch(base + path, { method: "DELETE", headers }),
-  };
-}
+const api = (session: Session) => roomApi(server, session);
 
 /** Bob subscribes to Alice and Alice approves: the usual start of a buddy relationship. */
 async function befriend(watcher: Session, presentity: Session) {
@@ -212,16 +202,26 @@ describe("fetchers and pollers", () => {
   it("a fetch returns presence once, and repeated fetches make a poller in the record", async () => {
     const alice = await signUp(server);
     const carol = await signUp(server);
+    await api(alice).put("/privacy/rules", {
+      default: { action: "allow", show: "lastSeen" },
+      people: {},
+      groups: [],
+      refuseAnonymous: false,
+    });
     for (let i = 0; i < 5; i++) {
       const response = await api(carol).get(`/presence/${alice.handle}`);
       expect(response.status).toBe(200);
       expect(((await response.json()) as PresenceView).handle).toBe(alice.handle);
     }
     const watchers = (await (await api(alice).get("/watchers")).json()) as {
-      watchers: { handle: string; kind: string; fetches: number }[];
+      watchers: { handle: string; kind: string; counts: { hour: number } }[];
     };
     expect(watchers.watchers).toEqual([
-      expect.objectContaining({ handle: carol.handle, kind: "poller", fetches: 5 }),
+      expect.objectContaining({
+        handle: carol.handle,
+        kind: "poller",
+        counts: { hour: 5, day: 5, month: 5 },
+      }),
     ]);
   });
 

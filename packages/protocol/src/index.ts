@@ -4,6 +4,7 @@ export * from "./errors.ts";
 export * from "./handle.ts";
 export * from "./limits.ts";
 export * from "./presence.ts";
+export * from "./privacy.ts";
 export * from "./room-calls.ts";
 export * from "./socket.ts";
 export * from "./utf8.ts";

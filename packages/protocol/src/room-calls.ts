@@ -8,7 +8,10 @@ import { SubscriptionStateSchema } from "./watchers.ts";
  */
 
 /** watcher's room -> presentity's room: subscribe me. Answer: SubscribeReply. */
-export const RcSubscribeSchema = z.object({});
+export const RcSubscribeSchema = z.object({
+  /** The watcher's VISIBILITY RULES: appear as "anonymous watcher" to this presentity. */
+  anonymous: z.boolean().default(false),
+});
 export const RcSubscribeReplySchema = z.object({
   state: SubscriptionStateSchema,
   view: PresenceViewSchema.optional(),
@@ -20,12 +23,22 @@ export type RcSubscribeReply = z.infer<typeof RcSubscribeReplySchema>;
 export const RcUnsubscribeSchema = z.object({});
 
 /** watcher's room -> presentity's room: the current view for me (a FETCH, or a refresh). */
-export const RcFetchSchema = z.object({ purpose: z.enum(["fetch", "refresh"]) });
+export const RcFetchSchema = z.object({
+  purpose: z.enum(["fetch", "refresh"]),
+  anonymous: z.boolean().default(false),
+});
 export const RcFetchReplySchema = z.object({
+  /** Where this watcher's subscription stands (absent when they never subscribed). */
   state: SubscriptionStateSchema.optional(),
-  view: PresenceViewSchema,
+  /** What the access rules let this watcher see now; absent when they may see nothing. */
+  view: PresenceViewSchema.optional(),
+  /** When no view: whether the rules refuse this watcher or wait for the presentity's answer. */
+  access: z.enum(["granted", "pending", "refused"]),
   seq: z.number(),
 });
+
+/** watcher's room -> presentity's room: does this principal exist (rules must name real people). */
+export const RcExistsReplySchema = z.object({ exists: z.boolean() });
 export type RcFetchReply = z.infer<typeof RcFetchReplySchema>;
 
 /**

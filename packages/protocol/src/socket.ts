@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ErrorCodeSchema } from "./errors.ts";
 import { ChosenStateSchema, PresenceTupleSchema, PresenceViewSchema } from "./presence.ts";
+import { WatcherInfoSchema } from "./privacy.ts";
 import { BuddySchema, SubscriberSchema } from "./watchers.ts";
 
 /** client -> own room */
@@ -42,5 +43,9 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("buddy.updated"), buddy: BuddySchema }),
   z.object({ type: z.literal("buddy.removed"), handle: z.string() }),
   z.object({ type: z.literal("subscriber.updated"), subscriber: SubscriberSchema }),
+  /** My WATCHER INFORMATION changed: one watcher's entry, live. */
+  z.object({ type: z.literal("watcher.updated"), watcher: WatcherInfoSchema }),
+  /** My rules or blocklist changed (in another tab, or by a one-click block). */
+  z.object({ type: z.literal("privacy.updated") }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -21,7 +21,9 @@ export type Buddy = z.infer<typeof BuddySchema>;
 
 /** A watcher who asked to subscribe to me, and where that stands. */
 export const SubscriberSchema = z.object({
+  /** Their handle, or an opaque alias when they watch anonymously (VISIBILITY RULES). */
   handle: z.string(),
+  anonymous: z.boolean().optional(),
   state: SubscriptionStateSchema,
   requestedAt: z.number(),
   decidedAt: z.number().optional(),

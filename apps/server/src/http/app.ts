@@ -2,13 +2,14 @@ import { Hono } from "hono";
 import type { BuddyList } from "../presence/buddy-list.ts";
 import type { Presentity } from "../presence/presentity.ts";
 import type { Subscriptions } from "../presence/subscriptions.ts";
+import type { PrivacySettings } from "../privacy/privacy-settings.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
-import type { WatchStore } from "../store/watch-store.ts";
 import { ApiError, errorResponse } from "./api-error.ts";
 import type { RoomDeps } from "./room-deps.ts";
 import { authRoutes } from "./routes/auth-routes.ts";
 import { buddyRoutes } from "./routes/buddy-routes.ts";
 import { presenceRoutes } from "./routes/presence-routes.ts";
+import { privacyRoutes } from "./routes/privacy-routes.ts";
 import { roomCallRoutes } from "./routes/room-call-routes.ts";
 
 /** The parts of a room the presence routes work with. */
@@ -17,7 +18,7 @@ export type PresenceParts = {
   subscriptions: Subscriptions;
   buddies: BuddyList;
   rooms: RoomClient;
-  watchStore: WatchStore;
+  privacy: PrivacySettings;
 };
 
 /** The HTTP API of one principal's room, mounted under /parties/user/<handle>. */
@@ -25,7 +26,8 @@ export function createRoomApp(deps: RoomDeps, parts: PresenceParts) {
   const app = new Hono().basePath("/parties/user/:handle");
   app.route("/", authRoutes(deps));
   app.route("/", buddyRoutes(deps, parts.buddies, parts.subscriptions));
-  app.route("/", presenceRoutes(deps, parts.presentity, parts.subscriptions, parts.rooms, parts.watchStore));
+  app.route("/", presenceRoutes(deps, parts.presentity, parts.rooms, parts.privacy));
+  app.route("/", privacyRoutes(deps, parts.privacy, parts.subscriptions));
   app.route("/rc", roomCallRoutes(deps, parts.subscriptions, parts.buddies));
   app.notFound(() => errorResponse(new ApiError(404, "not_found", "No such route.")));
   app.onError((error) => {

@@ -13,16 +13,18 @@ import { authenticate, originAllowed } from "../auth/authenticate.ts";
 import { requestToken } from "../auth/cookie.ts";
 import { ROOM_CALL_HEADER } from "../auth/room-call.ts";
 import { readToken } from "../auth/session-token.ts";
-import { readConfig, type ServerConfig } from "../config.ts";
+import { readConfig, type ServerConfig, watcherPolicy } from "../config.ts";
 import { ApiError, errorResponse } from "../http/api-error.ts";
 import { createRoomApp } from "../http/app.ts";
 import { BuddyList } from "../presence/buddy-list.ts";
 import { Presentity } from "../presence/presentity.ts";
-import { Subscriptions } from "../presence/subscriptions.ts";
+import { pruneStoredWatchers, Subscriptions } from "../presence/subscriptions.ts";
+import { PrivacySettings } from "../privacy/privacy-settings.ts";
 import { RoomClient } from "../rooms/room-client.ts";
 import { send } from "../socket/send.ts";
 import { AccountStore } from "../store/account-store.ts";
 import { PresenceStore } from "../store/presence-store.ts";
+import { PrivacyStore } from "../store/privacy-store.ts";
 import { WatchStore } from "../store/watch-store.ts";
 
 /** What a room remembers about each socket: whose session it belongs to. */
@@ -76,88 +78,116 @@ export default class UserRoom implements Party.Server {
     return request;
   }
 
-  private readonly accounts: AccountStore;
   private readonly config: ServerConfig;
-  private readonly app: ReturnType<typeof createRoomApp>;
-  private readonly presentity: Presentity;
-  private readonly subscriptions: Subscriptions;
-  private readonly buddies: BuddyList;
-  private readonly rooms: RoomClient;
+  private parts: Promise<RoomParts> | null = null;
 
   constructor(readonly room: Party.Room) {
-    const now = () => Date.now();
-    this.accounts = new AccountStore(room.storage);
     this.config = readConfig(room.env);
-    this.rooms = new RoomClient(room.context.parties, room.id, this.config.secret);
+  }
+
+  /**
+   * The room's parts, built and loaded on first use rather than in the constructor: a room
+   * that PartyKit wakes for its alarm has no id and no parties yet (a known PartyKit limit).
+   */
+  private ready(): Promise<RoomParts> {
+    this.parts ??= this.assemble();
+    return this.parts;
+  }
+
+  private async assemble(): Promise<RoomParts> {
+    const room = this.room;
+    const now = () => Date.now();
+    const accounts = new AccountStore(room.storage);
+    const rooms = new RoomClient(room.context.parties, room.id, this.config.secret);
     const watchStore = new WatchStore(room.storage);
-    this.subscriptions = new Subscriptions(
+    const parts = {} as RoomParts;
+    const privacy = new PrivacySettings(room.id, new PrivacyStore(room.storage), rooms, async (affected) => {
+      await parts.subscriptions.reevaluate(affected);
+      this.toOwnTabs({ type: "privacy.updated" });
+    });
+    const subscriptions = new Subscriptions(
       watchStore,
-      () => this.presentity,
+      () => parts.presentity,
+      () => privacy,
       {
         toSelf: (subscriber) => this.toOwnTabs({ type: "subscriber.updated", subscriber }),
+        watcherToSelf: (watcher) => this.toOwnTabs({ type: "watcher.updated", watcher }),
         tellSubscriber: (watcher, state, view, seq) =>
-          this.notify(watcher, { state, seq, ...(view ? { view } : {}) }),
+          this.notify(parts, watcher, { state, seq, ...(view ? { view } : {}) }),
       },
       now,
+      watcherPolicy(this.config),
     );
-    this.presentity = new Presentity(
+    const presentity = new Presentity(
       room.id,
       new PresenceStore(room.storage),
-      () => this.subscriptions.all(),
+      () => subscriptions.all(),
       {
         toSelf: (view, chosen, devices) =>
           this.toOwnTabs({ type: "presence.self", presence: { view, chosen, devices } }),
-        viewFor: (watcher, view) => this.subscriptions.transform(watcher, view),
-        notify: (watcher, view, seq) => this.notify(watcher, { state: "active", view, seq }),
+        viewFor: (watcher, view) => subscriptions.transform(watcher, view),
+        notify: (watcher, view, seq) => void this.notify(parts, watcher, { state: "active", view, seq }),
       },
       now,
     );
-    this.buddies = new BuddyList(
+    const buddies = new BuddyList(
       room.id,
       watchStore,
-      this.rooms,
+      rooms,
+      (target) => privacy.anonymousTowards(target),
       {
         updated: (buddy) => this.toOwnTabs({ type: "buddy.updated", buddy }),
         removed: (handle) => this.toOwnTabs({ type: "buddy.removed", handle }),
       },
       now,
     );
-    this.app = createRoomApp(
+    const app = createRoomApp(
       {
         roomId: room.id,
         config: this.config,
-        accounts: this.accounts,
+        accounts,
         closeSockets: (sessionId, reason) => this.closeSockets(sessionId, reason),
         now,
       },
-      {
-        presentity: this.presentity,
-        subscriptions: this.subscriptions,
-        buddies: this.buddies,
-        rooms: this.rooms,
-        watchStore,
-      },
+      { presentity, subscriptions, buddies, rooms, privacy },
     );
+    Object.assign(parts, { accounts, rooms, privacy, subscriptions, presentity, buddies, app });
+    await Promise.all([presentity.load(), subscriptions.load(), buddies.load(), privacy.load()]);
+    return parts;
   }
 
   async onStart(): Promise<void> {
-    await Promise.all([this.presentity.load(), this.subscriptions.load(), this.buddies.load()]);
+    if (!knowsOwnId(this.room)) return; // woken for the alarm only
+    await this.ready();
+    // WATCHER INFORMATION is kept 30 days: the room prunes it itself, on an alarm.
+    if ((await this.room.storage.getAlarm()) === null) {
+      await this.room.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
+    }
   }
 
-  onRequest(request: Party.Request): Promise<Response> | Response {
-    return this.app.fetch(request as unknown as Request);
+  async onAlarm(): Promise<void> {
+    const policy = watcherPolicy(this.config);
+    if (this.parts) await (await this.parts).subscriptions.prune();
+    else await pruneStoredWatchers(new WatchStore(this.room.storage), Date.now(), policy);
+    await this.room.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
+  }
+
+  async onRequest(request: Party.Request): Promise<Response> {
+    const { app } = await this.ready();
+    return app.fetch(request as unknown as Request);
   }
 
   async onConnect(
     connection: Party.Connection<SocketState>,
     context: Party.ConnectionContext,
   ): Promise<void> {
+    const parts = await this.ready();
     try {
       const principal = await authenticate(
         context.request.headers as unknown as Headers,
         this.room.id,
         this.config.secret,
-        this.accounts,
+        parts.accounts,
         Date.now(),
       );
       connection.setState({ sessionId: principal.session.sessionId });
@@ -174,7 +204,7 @@ export default class UserRoom implements Party.Server {
       return;
     }
     const device = deviceLabel(new URL(context.request.url).searchParams.get("device"));
-    await this.presentity.connect({
+    await parts.presentity.connect({
       id: connection.id,
       status: "open",
       availability: "available",
@@ -183,16 +213,16 @@ export default class UserRoom implements Party.Server {
       since: Date.now(),
     });
     // A principal who comes back is shown every buddy as they are now, never a stale state.
-    await this.buddies.refresh();
-    send(connection, { type: "buddies", buddies: this.buddies.list() });
+    await parts.buddies.refresh();
+    send(connection, { type: "buddies", buddies: parts.buddies.list() });
   }
 
   async onClose(connection: Party.Connection<SocketState>): Promise<void> {
-    await this.presentity.disconnect(connection.id);
+    await (await this.ready()).presentity.disconnect(connection.id);
   }
 
   async onError(connection: Party.Connection<SocketState>): Promise<void> {
-    await this.presentity.disconnect(connection.id);
+    await (await this.ready()).presentity.disconnect(connection.id);
   }
 
   async onMessage(
@@ -206,16 +236,20 @@ export default class UserRoom implements Party.Server {
       if (decoded.code === "too_large") connection.close(CLOSE_CODES.tooLarge, "frame too large");
       return;
     }
-    await this.handle(decoded.value, connection);
+    await this.handle(await this.ready(), decoded.value, connection);
   }
 
-  private async handle(message: ClientMessage, connection: Party.Connection<SocketState>): Promise<void> {
+  private async handle(
+    parts: RoomParts,
+    message: ClientMessage,
+    connection: Party.Connection<SocketState>,
+  ): Promise<void> {
     switch (message.type) {
       case "ping":
         send(connection, { type: "pong", ...(message.id ? { id: message.id } : {}) });
         return;
       case "device.idle":
-        await this.presentity.setIdle(connection.id, message.idle);
+        await parts.presentity.setIdle(connection.id, message.idle);
         return;
       default: {
         const unhandled: never = message;
@@ -232,12 +266,19 @@ export default class UserRoom implements Party.Server {
     }
   }
 
-  /** A NOTIFICATION to a subscriber's room; a room that no longer wants it ends the subscription. */
-  private notify(watcher: string, body: { state: string; seq: number; view?: unknown }): void {
-    this.rooms
+  /**
+   * A NOTIFICATION to a subscriber's room; a room that no longer wants it ends the subscription.
+   * Never throws: a room that cannot be reached now catches up when its principal comes back.
+   */
+  private notify(
+    parts: RoomParts,
+    watcher: string,
+    body: { state: string; seq: number; view?: unknown },
+  ): Promise<void> {
+    return parts.rooms
       .call(watcher, "/rc/notify", body)
       .then(async (reply) => {
-        if (reply.status === 410) await this.subscriptions.unsubscribed(watcher);
+        if (reply.status === 410) await parts.subscriptions.unsubscribed(watcher);
       })
       .catch((error) => console.error(`notification to ${watcher} failed`, error));
   }
@@ -249,6 +290,26 @@ export default class UserRoom implements Party.Server {
         connection.close(CLOSE_CODES.unauthorized, reason);
       }
     }
+  }
+}
+
+/** Everything a principal's room is made of, once loaded. */
+type RoomParts = {
+  accounts: AccountStore;
+  rooms: RoomClient;
+  privacy: PrivacySettings;
+  subscriptions: Subscriptions;
+  presentity: Presentity;
+  buddies: BuddyList;
+  app: ReturnType<typeof createRoomApp>;
+};
+
+/** False while PartyKit runs the room for its alarm alone (the id is not known then). */
+function knowsOwnId(room: Party.Room): boolean {
+  try {
+    return Boolean(room.id);
+  } catch {
+    return false;
   }
 }
 

@@ -29,6 +29,8 @@ export class BuddyList {
     private readonly me: string,
     private readonly store: WatchStore,
     private readonly rooms: RoomClient,
+    /** My VISIBILITY RULES: do I watch this presentity anonymously? */
+    private readonly anonymousTowards: (presentity: string) => boolean,
     private readonly outlets: BuddyOutlets,
     private readonly now: () => number,
   ) {}
@@ -52,7 +54,9 @@ export class BuddyList {
     if (!existing && this.buddies.size >= LIMITS.maxBuddies) {
       throw new ApiError(409, "limit_reached", `A buddy list holds at most ${LIMITS.maxBuddies} people.`);
     }
-    const reply = await this.rooms.call(handle, "/rc/subscribe", {});
+    const reply = await this.rooms.call(handle, "/rc/subscribe", {
+      anonymous: this.anonymousTowards(handle),
+    });
     if (reply.status === 404) throw new ApiError(404, "not_found", `No one has the handle ${handle}.`);
     const answer = expectReply(reply, RcSubscribeReplySchema);
     const buddy: BuddyRecord = {
@@ -108,7 +112,10 @@ export class BuddyList {
       await Promise.all(
         candidates.slice(i, i + CONCURRENCY).map(async (buddy) => {
           try {
-            const reply = await this.rooms.call(buddy.handle, "/rc/fetch", { purpose: "refresh" });
+            const reply = await this.rooms.call(buddy.handle, "/rc/fetch", {
+              purpose: "refresh",
+              anonymous: this.anonymousTowards(buddy.handle),
+            });
             const answer = expectReply(reply, RcFetchReplySchema);
             await this.notified(buddy.handle, {
               state: answer.state ?? "ended",

@@ -23,8 +23,8 @@ import type { PresenceStore } from "../store/presence-store.ts";
 export type PresenceOutlets = {
   /** The principal's own tabs: what watchers see of them now, and their chosen state. */
   toSelf(view: PresenceView, chosen: ChosenState, devices: PresenceTuple[]): void;
-  /** What one subscriber may see of a view (their access rules applied). */
-  viewFor(subscriber: string, view: PresenceView): PresenceView;
+  /** What one subscriber may see of a view (their access rules applied); null for nothing. */
+  viewFor(subscriber: string, view: PresenceView): PresenceView | null;
   /** A NOTIFICATION to one subscriber's room, in order (seq grows). */
   notify(subscriber: string, view: PresenceView, seq: number): void;
 };
@@ -103,7 +103,37 @@ export class Presentity {
   /** A subscriber whose subscription just became active gets the current view at once. */
   welcome(subscriber: string): void {
     const view = this.outlets.viewFor(subscriber, this.compute());
+    this.forget(subscriber);
+    if (view)
+      this.coalescers.set(subscriber, { ...initialCoalesceState(), lastSent: view, lastSentAt: this.now() });
+  }
+
+  /**
+   * After the subscriber's rules changed: the view they may now see goes out at once, past
+   * coalescing (a newly blocked watcher must not keep seeing me for another second).
+   */
+  resend(subscriber: string, view: PresenceView): void {
+    const held = this.coalescers.get(subscriber);
+    if (held?.lastSent && viewsEqual(held.lastSent, view)) return;
+    this.forget(subscriber);
     this.coalescers.set(subscriber, { ...initialCoalesceState(), lastSent: view, lastSentAt: this.now() });
+    this.outlets.notify(subscriber, view, this.bumpSeq());
+  }
+
+  /**
+   * A new notification sequence number, for changes that are not the presentity's own (a rule
+   * changed), so the subscriber's room orders them after everything sent before.
+   */
+  bumpSeq(): number {
+    this.seq += 1;
+    void this.store.saveSeq(this.seq);
+    return this.seq;
+  }
+
+  /** When watchers last saw me OPEN: now if I am open, else my last seen (if ever). */
+  signedOutSince(): number | undefined {
+    const view = this.compute();
+    return view.status === "open" ? this.now() : view.lastSeen;
   }
 
   forget(subscriber: string): void {
@@ -150,9 +180,9 @@ export class Presentity {
     await this.store.saveSeq(this.seq);
     this.outlets.toSelf(next, this.chosen, this.deviceTuples());
     for (const subscriber of this.subscribers()) {
-      if (subscriber.state === "active") {
-        this.offer(subscriber.handle, this.outlets.viewFor(subscriber.handle, next), now);
-      }
+      if (subscriber.state !== "active") continue;
+      const view = this.outlets.viewFor(subscriber.handle, next);
+      if (view) this.offer(subscriber.handle, view, now);
     }
   }
 

@@ -1,98 +1,171 @@
-import { DEFAULT_POLLER_POLICY, recordFetch, viewForWatcher } from "@pim/model";
-import { LIMITS, type PresenceView, type Subscriber } from "@pim/protocol";
+import {
+  type AccessDecision,
+  type Answer,
+  DEFAULT_WATCHER_POLICY,
+  decideAccess,
+  isExpired,
+  isPossibleStalker,
+  recordWatch,
+  subscriptionState,
+  viewForWatcher,
+  type WatcherPolicy,
+  watchCounts,
+  watcherKind,
+} from "@pim/model";
+import {
+  LIMITS,
+  type PresenceView,
+  type Subscriber,
+  type SubscriptionState,
+  type WatcherInfo,
+  type WatcherPreview,
+} from "@pim/protocol";
 import { ApiError } from "../http/api-error.ts";
-import type { WatchStore } from "../store/watch-store.ts";
+import type { Affected, PrivacySettings } from "../privacy/privacy-settings.ts";
+import type { SubscriberRecord, WatcherRecord, WatchStore } from "../store/watch-store.ts";
 import type { Presentity } from "./presentity.ts";
 
 /** What the presentity's own tabs and the subscriber's room are told when a subscription moves. */
 export type SubscriptionOutlets = {
   toSelf(subscriber: Subscriber): void;
+  watcherToSelf(watcher: WatcherInfo): void;
   /** Tells the subscriber's room where its subscription stands (with the view when active). */
   tellSubscriber(
     subscriber: string,
-    state: Subscriber["state"],
+    state: SubscriptionState,
     view: PresenceView | undefined,
     seq: number,
-  ): void;
+  ): Promise<void>;
+};
+
+/** How a fetch was answered: the view, or why there is none. */
+export type FetchAnswer = {
+  state?: SubscriptionState;
+  access: "granted" | "pending" | "refused";
+  view?: PresenceView;
+  seq: number;
 };
 
 /**
- * The presentity's side of SUBSCRIPTIONS and FETCHES: who asked, what they were answered, and
- * the record of every watcher's activity (the start of WATCHER INFORMATION).
+ * The presentity's side of WATCHERS: SUBSCRIPTIONS, FETCHES, the ACCESS RULES deciding each,
+ * and the record of every watcher's activity (WATCHER INFORMATION). Decisions are the model's
+ * (`decideAccess`, `viewForWatcher`, `watcherKind`); this class keeps records and sends.
  */
 export class Subscriptions {
-  private subscribers = new Map<string, Subscriber>();
+  private subscribers = new Map<string, SubscriberRecord>();
+  private watchers = new Map<string, WatcherRecord>();
 
   constructor(
     private readonly store: WatchStore,
     private readonly presentity: () => Presentity,
+    private readonly privacy: () => PrivacySettings,
     private readonly outlets: SubscriptionOutlets,
     private readonly now: () => number,
+    private readonly policy: WatcherPolicy = DEFAULT_WATCHER_POLICY,
   ) {}
 
   async load(): Promise<void> {
-    this.subscribers = await this.store.subscribers();
+    [this.subscribers, this.watchers] = await Promise.all([this.store.subscribers(), this.store.watchers()]);
   }
 
-  all(): Iterable<Subscriber> {
+  /** Subscribers with their current state (for fan-out). */
+  all(): Iterable<SubscriberRecord> {
     return this.subscribers.values();
   }
 
+  /** Subscriptions to me, newest first, anonymous watchers under their alias. */
   list(): Subscriber[] {
-    return [...this.subscribers.values()].sort((a, b) => b.requestedAt - a.requestedAt);
+    return [...this.subscribers.values()]
+      .sort((a, b) => b.requestedAt - a.requestedAt)
+      .map((s) => this.publicSubscriber(s));
   }
 
-  /** The presence view this watcher may see now. */
-  viewFor(watcher: string): { view: PresenceView; seq: number } {
-    const { view, seq } = this.presentity().view();
-    return { view: this.transform(watcher, view), seq };
+  /** The access decision for a watcher now, and their subscription state under it. */
+  decide(
+    watcher: string,
+    anonymous?: boolean,
+  ): { decision: AccessDecision; answer: Answer; state: SubscriptionState } {
+    const record = this.watchers.get(watcher);
+    const privacy = this.privacy();
+    const decision = decideAccess(privacy.accessRules(), privacy.blocklist(), {
+      handle: watcher,
+      anonymous: anonymous ?? record?.anonymous ?? false,
+    });
+    const answer = record?.answer;
+    return { decision, answer, state: subscriptionState(decision, answer) };
   }
 
-  /** What this watcher may see of a view. */
-  transform(watcher: string, view: PresenceView): PresenceView {
-    return viewForWatcher(view, this.subscribers.get(watcher)?.state === "active");
+  /** What this watcher may see of a view; null when nothing (pending or refused). */
+  transform(watcher: string, view: PresenceView): PresenceView | null {
+    const { decision, answer } = this.decide(watcher);
+    return viewForWatcher(view, decision, answer, this.watchers.get(watcher)?.politeSince ?? undefined);
   }
 
-  /** A watcher's room asks to subscribe; until access rules decide, the principal does. */
+  /** "See what X sees": exactly what this room would send X now (as a named watcher). */
+  preview(watcher: string): WatcherPreview {
+    const record = this.watchers.get(watcher);
+    const { decision, answer, state } = this.decide(watcher, false);
+    const politeSince =
+      decision.action === "polite-block"
+        ? (record?.politeSince ?? this.presentity().signedOutSince())
+        : undefined;
+    const view = viewForWatcher(this.presentity().view().view, decision, answer, politeSince ?? undefined);
+    return { watcher, decision, state, view };
+  }
+
+  /** A watcher's room asks to subscribe. */
   async requested(
     watcher: string,
-  ): Promise<{ state: Subscriber["state"]; view?: PresenceView; seq?: number }> {
-    await this.recordActivity(watcher, "subscribe");
+    anonymous: boolean,
+  ): Promise<{ state: SubscriptionState; view?: PresenceView; seq?: number }> {
     const existing = this.subscribers.get(watcher);
-    if (existing?.state === "active") return { state: "active", ...this.viewFor(watcher) };
-    if (existing?.state === "pending") return { state: "pending" };
     if (!existing && this.countLive() >= LIMITS.maxSubscribers) {
       throw new ApiError(409, "limit_reached", "That principal cannot take more subscribers.");
     }
-    const subscriber: Subscriber = { handle: watcher, state: "pending", requestedAt: this.now() };
-    await this.save(subscriber);
-    return { state: "pending" };
+    const record = await this.recordActivity(watcher, anonymous, (r) => {
+      // Asking again after a "no" is a new question; a block is what stops it for good.
+      if (r.answer === "deny") delete r.answer;
+    });
+    const { state } = this.decide(watcher);
+    const subscriber: SubscriberRecord = {
+      handle: watcher,
+      state,
+      requestedAt: existing && existing.state !== "ended" ? existing.requestedAt : this.now(),
+      ...(state !== "pending" ? { decidedAt: this.now() } : {}),
+    };
+    await this.saveSubscriber(subscriber);
+    this.emitWatcher(record);
+    if (state !== "active") return { state };
+    this.presentity().welcome(watcher);
+    const { view, seq } = this.viewFor(watcher);
+    return { state, seq, ...(view ? { view } : {}) };
   }
 
-  /** The principal approves or denies a pending (or earlier refused) request. */
-  async answer(watcher: string, decision: "approve" | "deny"): Promise<Subscriber> {
-    const existing = this.subscribers.get(watcher);
-    if (!existing || existing.state === "ended") {
-      throw new ApiError(404, "not_found", `${watcher} has not asked to watch you.`);
+  /** The principal answers a watcher (by handle or anonymous alias): approve or deny. */
+  async answer(id: string, decision: "approve" | "deny"): Promise<Subscriber> {
+    const watcher = this.resolve(id);
+    const record = this.watchers.get(watcher);
+    const subscriber = this.subscribers.get(watcher);
+    if (!record || (!subscriber && record.outcome !== "pending")) {
+      throw new ApiError(404, "not_found", `${id} has not asked to watch you.`);
     }
-    const state = decision === "approve" ? "active" : "refused";
-    if (existing.state === state) return existing;
-    const subscriber: Subscriber = { ...existing, state, decidedAt: this.now() };
-    await this.save(subscriber);
-    if (state === "active") this.presentity().welcome(watcher);
-    else this.presentity().forget(watcher);
-    const { view, seq } = this.viewFor(watcher);
-    this.outlets.tellSubscriber(watcher, state, state === "active" ? view : undefined, seq);
-    return subscriber;
+    await this.putWatcher({ ...record, answer: decision });
+    await this.reevaluate({ watcher });
+    this.emitWatcher(this.watchers.get(watcher));
+    const now = this.subscribers.get(watcher);
+    return this.publicSubscriber(
+      now ?? { handle: watcher, state: this.decide(watcher).state, requestedAt: record.activity.firstAt },
+    );
   }
 
   /** The principal ends a subscription to them; the watcher's room is told. */
-  async revoke(watcher: string): Promise<void> {
+  async revoke(id: string): Promise<void> {
+    const watcher = this.resolve(id);
     const existing = this.subscribers.get(watcher);
     if (!existing || existing.state === "ended")
-      throw new ApiError(404, "not_found", `${watcher} does not watch you.`);
+      throw new ApiError(404, "not_found", `${id} does not watch you.`);
     await this.end(watcher);
-    this.outlets.tellSubscriber(watcher, "ended", undefined, this.presentity().view().seq);
+    await this.outlets.tellSubscriber(watcher, "ended", undefined, this.presentity().bumpSeq());
   }
 
   /** The watcher removed me from their buddy list. */
@@ -100,17 +173,97 @@ export class Subscriptions {
     if (this.subscribers.has(watcher)) await this.end(watcher);
   }
 
-  /** A FETCH (or a subscriber's refresh): the view this watcher may see, recorded. */
-  async fetched(watcher: string, purpose: "fetch" | "refresh") {
-    if (purpose === "fetch") await this.recordActivity(watcher, "fetch");
-    return { state: this.subscribers.get(watcher)?.state, ...this.viewFor(watcher) };
+  /** A FETCH (or a subscriber's refresh after reconnecting): the view this watcher may see. */
+  async fetched(watcher: string, purpose: "fetch" | "refresh", anonymous: boolean): Promise<FetchAnswer> {
+    if (purpose === "fetch") {
+      const { state } = this.decide(watcher, anonymous);
+      const record = await this.recordActivity(watcher, anonymous, (r) => {
+        r.outcome = state;
+      });
+      this.emitWatcher(record);
+    }
+    const subscriber = this.subscribers.get(watcher);
+    const { state } = this.decide(watcher);
+    const { view, seq } = this.viewFor(watcher);
+    const access = state === "active" ? "granted" : state === "pending" ? "pending" : "refused";
+    return {
+      ...(subscriber ? { state: subscriber.state } : {}),
+      access,
+      ...(view ? { view } : {}),
+      seq,
+    };
+  }
+
+  /** My WATCHER INFORMATION: everyone who subscribed or fetched in the kept period. */
+  watcherInformation(): WatcherInfo[] {
+    return [...this.watchers.values()]
+      .map((record) => this.watcherInfo(record))
+      .sort((a, b) => b.lastAt - a.lastAt);
+  }
+
+  /** The real handle of a watcher named by handle or anonymous alias. */
+  resolve(id: string): string {
+    if (!id.startsWith("anonymous:")) return id.toLowerCase();
+    for (const record of this.watchers.values())
+      if (record.alias === id && record.anonymous) return record.handle;
+    throw new ApiError(404, "not_found", "No such watcher.");
+  }
+
+  /**
+   * After a rule, blocklist or answer changed: every affected subscription moves to its new
+   * state at once, and active subscribers get the view they may now see, without waiting.
+   */
+  async reevaluate(affected: Affected): Promise<void> {
+    const handles = affected === "everyone" ? [...this.watchers.keys()] : [affected.watcher];
+    const presentity = this.presentity();
+    for (const watcher of handles) {
+      const record = this.watchers.get(watcher);
+      if (!record) continue;
+      const { decision } = this.decide(watcher);
+      const politeSince =
+        decision.action === "polite-block" ? (record.politeSince ?? presentity.signedOutSince()) : undefined;
+      if ((record.politeSince ?? undefined) !== politeSince) {
+        await this.putWatcher({ ...record, politeSince: politeSince ?? null });
+      }
+    }
+    const tells: Promise<void>[] = [];
+    for (const watcher of handles) {
+      const subscriber = this.subscribers.get(watcher);
+      if (!subscriber || subscriber.state === "ended") continue;
+      const { state } = this.decide(watcher);
+      if (state !== subscriber.state) {
+        await this.saveSubscriber({ ...subscriber, state, decidedAt: this.now() });
+        if (state === "active") presentity.welcome(watcher);
+        else presentity.forget(watcher);
+        const { view } = this.viewFor(watcher);
+        tells.push(this.outlets.tellSubscriber(watcher, state, view ?? undefined, presentity.bumpSeq()));
+      } else if (state === "active") {
+        const { view } = this.viewFor(watcher);
+        if (view) presentity.resend(watcher, view);
+      }
+      this.emitWatcher(this.watchers.get(watcher));
+    }
+    await Promise.all(tells);
+  }
+
+  /** The room's alarm: drop watchers not seen for the kept period (not live subscribers). */
+  async prune(): Promise<number> {
+    const pruned = await pruneStoredWatchers(this.store, this.now(), this.policy);
+    if (pruned > 0) await this.load();
+    return pruned;
+  }
+
+  private viewFor(watcher: string): { view: PresenceView | null; seq: number } {
+    const { view, seq } = this.presentity().view();
+    return { view: this.transform(watcher, view), seq };
   }
 
   private async end(watcher: string): Promise<void> {
     const existing = this.subscribers.get(watcher);
     if (!existing) return;
     this.presentity().forget(watcher);
-    await this.save({ ...existing, state: "ended", decidedAt: this.now() });
+    await this.saveSubscriber({ ...existing, state: "ended", decidedAt: this.now() });
+    this.emitWatcher(this.watchers.get(watcher));
   }
 
   private countLive(): number {
@@ -119,26 +272,93 @@ export class Subscriptions {
     return count;
   }
 
-  private async save(subscriber: Subscriber): Promise<void> {
-    this.subscribers.set(subscriber.handle, subscriber);
-    await this.store.putSubscriber(subscriber);
-    this.outlets.toSelf(subscriber);
+  private publicSubscriber(s: SubscriberRecord): Subscriber {
+    const record = this.watchers.get(s.handle);
+    return record?.anonymous ? { ...s, handle: record.alias, anonymous: true } : s;
   }
 
-  private async recordActivity(watcher: string, kind: "fetch" | "subscribe"): Promise<void> {
+  private watcherInfo(record: WatcherRecord): WatcherInfo {
     const now = this.now();
-    const record = (await this.store.watcher(watcher)) ?? {
-      handle: watcher,
-      firstAt: now,
-      lastAt: now,
-      fetches: [],
-      subscribes: 0,
+    const subscriber = this.subscribers.get(record.handle);
+    const subscribed = subscriber !== undefined && subscriber.state !== "ended";
+    return {
+      id: record.anonymous ? record.alias : record.handle,
+      handle: record.anonymous ? null : record.handle,
+      kind: watcherKind(subscribed, record.activity, now, this.policy),
+      // A subscription's own state; otherwise what the rules answer them now (after my answer too).
+      state: subscribed
+        ? subscriber.state
+        : subscriber && !record.outcome
+          ? "ended"
+          : this.decide(record.handle).state,
+      firstAt: record.activity.firstAt,
+      lastAt: record.activity.lastAt,
+      counts: watchCounts(record.activity, now, this.policy),
+      flagged: isPossibleStalker(record.activity, now, this.policy),
     };
-    await this.store.putWatcher({
-      ...record,
-      lastAt: now,
-      fetches: kind === "fetch" ? recordFetch(record.fetches, now, DEFAULT_POLLER_POLICY) : record.fetches,
-      subscribes: record.subscribes + (kind === "subscribe" ? 1 : 0),
-    });
   }
+
+  private emitWatcher(record: WatcherRecord | undefined): void {
+    if (record) this.outlets.watcherToSelf(this.watcherInfo(record));
+  }
+
+  private async saveSubscriber(subscriber: SubscriberRecord): Promise<void> {
+    this.subscribers.set(subscriber.handle, subscriber);
+    await this.store.putSubscriber(subscriber);
+    this.outlets.toSelf(this.publicSubscriber(subscriber));
+  }
+
+  private async putWatcher(record: WatcherRecord): Promise<void> {
+    this.watchers.set(record.handle, record);
+    await this.store.putWatcher(record);
+  }
+
+  /** Every fetch and subscription request counts, whatever it was answered (refused too). */
+  private async recordActivity(
+    watcher: string,
+    anonymous: boolean,
+    update: (record: WatcherRecord) => void = () => {},
+  ): Promise<WatcherRecord> {
+    const now = this.now();
+    const existing = this.watchers.get(watcher);
+    const record: WatcherRecord = {
+      ...(existing ?? { handle: watcher, alias: newAlias() }),
+      anonymous,
+      activity: recordWatch(existing?.activity, now, this.policy),
+    } as WatcherRecord;
+    if (this.decide(watcher, anonymous).decision.action === "polite-block" && record.politeSince == null) {
+      record.politeSince = this.presentity().signedOutSince() ?? null;
+    }
+    update(record);
+    await this.putWatcher(record);
+    return record;
+  }
+}
+
+/**
+ * Deletes watcher information older than the policy keeps, straight from storage (the alarm may
+ * run before the room is loaded). Live subscriptions are kept, however old.
+ */
+export async function pruneStoredWatchers(
+  store: WatchStore,
+  now: number,
+  policy: WatcherPolicy,
+): Promise<number> {
+  const [subscribers, watchers] = await Promise.all([store.subscribers(), store.watchers()]);
+  const expired = [...watchers.values()]
+    .filter((r) => isExpired(r.activity, now, policy))
+    .filter((r) => {
+      const s = subscribers.get(r.handle);
+      return !s || s.state === "ended";
+    })
+    .map((r) => r.handle);
+  await store.deleteWatchers(expired);
+  for (const handle of expired) if (subscribers.has(handle)) await store.deleteSubscriber(handle);
+  return expired.length;
+}
+
+/** An opaque name for an anonymous watcher; the colon keeps it from ever being a handle. */
+function newAlias(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  return `anonymous:${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }

@@ -1,17 +1,27 @@
-import type { Buddy, Subscriber } from "@pim/protocol";
+import type { Answer, WatcherActivity } from "@pim/model";
+import type { Buddy, Subscriber, SubscriptionState } from "@pim/protocol";
 import type * as Party from "partykit/server";
 
 /** My subscription to a buddy, with the sequence number of the last notification applied. */
 export type BuddyRecord = Buddy & { seq: number };
 
-/** What the presentity remembers of one watcher's activity: the start of WATCHER INFORMATION. */
+/** A subscription to me, as stored: the public entry keyed by the watcher's real handle. */
+export type SubscriberRecord = Omit<Subscriber, "anonymous">;
+
+/** What the presentity remembers of one WATCHER: the source of WATCHER INFORMATION. */
 export type WatcherRecord = {
   handle: string;
-  firstAt: number;
-  lastAt: number;
-  /** Times of recent fetches, bounded (see model `recordFetch`). */
-  fetches: number[];
-  subscribes: number;
+  /** Names the watcher in my watcher information when they chose to stay anonymous. */
+  alias: string;
+  /** Their VISIBILITY RULES for me, as their room last said. */
+  anonymous: boolean;
+  activity: WatcherActivity;
+  /** My answer to their request (for CONFIRM rules). */
+  answer?: Answer;
+  /** How their last fetch was answered. */
+  outcome?: SubscriptionState;
+  /** When a polite block began: they are shown me as signed out since then. */
+  politeSince?: number | null;
 };
 
 const BUDDY = "buddy:";
@@ -34,24 +44,33 @@ export class WatchStore {
     await this.storage.delete(BUDDY + handle);
   }
 
-  async subscribers(): Promise<Map<string, Subscriber>> {
-    return rekey(await this.storage.list<Subscriber>({ prefix: SUBSCRIBER }), SUBSCRIBER);
+  async subscribers(): Promise<Map<string, SubscriberRecord>> {
+    return rekey(await this.storage.list<SubscriberRecord>({ prefix: SUBSCRIBER }), SUBSCRIBER);
   }
 
-  putSubscriber(subscriber: Subscriber): Promise<void> {
+  putSubscriber(subscriber: SubscriberRecord): Promise<void> {
     return this.storage.put(SUBSCRIBER + subscriber.handle, subscriber);
   }
 
-  watcher(handle: string): Promise<WatcherRecord | undefined> {
-    return this.storage.get<WatcherRecord>(WATCHER + handle);
+  async deleteSubscriber(handle: string): Promise<void> {
+    await this.storage.delete(SUBSCRIBER + handle);
   }
 
-  async watchers(): Promise<WatcherRecord[]> {
-    return [...(await this.storage.list<WatcherRecord>({ prefix: WATCHER })).values()];
+  async watchers(): Promise<Map<string, WatcherRecord>> {
+    const stored = rekey(await this.storage.list<WatcherRecord>({ prefix: WATCHER }), WATCHER);
+    // Records from before watcher information had its own shape carry no activity: drop them.
+    for (const [handle, record] of stored) if (!record.activity) stored.delete(handle);
+    return stored;
   }
 
   putWatcher(record: WatcherRecord): Promise<void> {
     return this.storage.put(WATCHER + record.handle, record);
+  }
+
+  async deleteWatchers(handles: string[]): Promise<void> {
+    for (let i = 0; i < handles.length; i += 128) {
+      await this.storage.delete(handles.slice(i, i + 128).map((h) => WATCHER + h));
+    }
   }
 }
 

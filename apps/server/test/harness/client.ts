@@ -27,6 +27,27 @@ export async function post(
   });
 }
 
+/** The HTTP API of a principal's own room, as that principal (cookie, same origin). */
+export function roomApi(server: TestServer, session: Session) {
+  const base = `${server.url}/parties/user/${session.handle}`;
+  const headers = { cookie: session.cookie, origin: server.origin, "content-type": "application/json" };
+  const send = (method: string, path: string, body?: unknown) =>
+    fetch(base + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return {
+    get: (path: string, extra: Record<string, string> = {}) =>
+      fetch(base + path, { headers: { ...headers, ...extra } }),
+    post: (path: string, body: unknown) => send("POST", path, body),
+    put: (path: string, body: unknown) => send("PUT", path, body),
+    delete: (path: string) => send("DELETE", path),
+    /** GET and parse JSON, failing the test on an error status. */
+    json: async <T = unknown>(path: string): Promise<T> => {
+      const response = await fetch(base + path, { headers });
+      if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    },
+  };
+}
+
 function cookieOf(response: Response): string {
   const setCookie = response.headers.getSetCookie().find((c) => c.startsWith("pim_session="));
   if (!setCookie) throw new Error("no session cookie");

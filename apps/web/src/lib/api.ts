@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ErrorCode | "unreachable",
     message: string,
+    /** Seconds until a refused request may succeed (lockout, rate limit), when the server says. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -17,7 +19,7 @@ export function roomPath(handle: string, path: string): string {
   return `/parties/user/${encodeURIComponent(canonicalHandle(handle))}${path}`;
 }
 
-type Options = { method?: "GET" | "POST" | "DELETE"; body?: unknown; accept?: string };
+type Options = { method?: "GET" | "POST" | "PUT" | "DELETE"; body?: unknown; accept?: string };
 
 /**
  * The one way the SPA talks HTTP: same origin (the session cookie travels by itself), JSON in
@@ -54,10 +56,14 @@ export async function request<S extends z.ZodType>(
   }
   if (!response.ok) {
     const body = ErrorBodySchema.safeParse(json);
-    if (body.success) throw new ApiError(response.status, body.data.error.code, body.data.error.message);
+    if (body.success) {
+      const { code, message, retryAfter } = body.data.error;
+      throw new ApiError(response.status, code, message, retryAfter);
+    }
+    // Not one of ours: a proxy, a gateway or a crashed worker answered.
     throw new ApiError(
       response.status,
-      response.status >= 500 || response.status === 0 ? "unreachable" : "internal",
+      response.status >= 500 ? "unreachable" : "internal",
       `The server answered ${response.status}. Try again in a moment.`,
     );
   }

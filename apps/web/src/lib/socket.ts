@@ -10,7 +10,8 @@ import PartySocket from "partysocket";
 import { useEffect, useRef } from "react";
 import { buddiesQueryOptions, subscribersQueryOptions } from "../features/buddies/queries.ts";
 import { ownPresenceQueryOptions } from "../features/presence/queries.ts";
-import { deviceLabel } from "../features/session/queries.ts";
+import { privacyQueryOptions, watchersQueryOptions } from "../features/privacy/queries.ts";
+import { deviceLabel, fetchSession } from "../features/session/queries.ts";
 
 export type SocketStatus = "connecting" | "connected" | "reconnecting";
 
@@ -19,15 +20,6 @@ export function socketStatusQueryOptions() {
   return queryOptions({
     queryKey: ["socket-status"] as const,
     queryFn: (): SocketStatus => "connecting",
-    staleTime: Number.POSITIVE_INFINITY,
-  });
-}
-
-/** A message for the sign-in screen after the server ended the session (signed out elsewhere). */
-export function noticeQueryOptions() {
-  return queryOptions({
-    queryKey: ["notice"] as const,
-    queryFn: (): string | null => null,
     staleTime: Number.POSITIVE_INFINITY,
   });
 }
@@ -64,6 +56,14 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
         ...list.filter((s) => s.handle !== message.subscriber.handle),
       ]);
       return;
+    case "watcher.updated":
+      queryClient.setQueryData(watchersQueryOptions(handle).queryKey, (list) =>
+        list ? [message.watcher, ...list.filter((w) => w.id !== message.watcher.id)] : list,
+      );
+      return;
+    case "privacy.updated":
+      void queryClient.invalidateQueries({ queryKey: privacyQueryOptions(handle).queryKey });
+      return;
     case "pong":
     case "error":
       return;
@@ -76,15 +76,22 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
 
 /**
  * The one socket this tab opens: to its own room, authenticated by the session cookie. Events
- * go into the query cache; a close with 4401 (session ended) signs this tab out.
+ * go into the query cache. The session can end in two ways, and both sign this tab out instead
+ * of reconnecting forever: the room closes the socket with 4401 (signed out, here or elsewhere),
+ * or the server refuses the upgrade itself (HTTP 401/403: the cookie expired, was replaced by
+ * another principal's, or the signing key changed), which a browser only sees as a failed
+ * connection, so the room's session route is asked.
  */
-export function useRoomSocket(handle: string, onSessionEnded: (reason: string) => void): void {
+export function useRoomSocket(handle: string, onSessionEnded: (notice: string) => void): void {
   const queryClient = useQueryClient();
   // The callback may change on every render; the socket must not reconnect because of it.
   const sessionEnded = useRef(onSessionEnded);
   sessionEnded.current = onSessionEnded;
   useEffect(() => {
     let disposed = false;
+    /** The room said hello since the socket last opened: the session was good then. */
+    let greeted = false;
+    let checking = false;
     const socket = new PartySocket({
       host: window.location.host,
       party: "user",
@@ -93,21 +100,44 @@ export function useRoomSocket(handle: string, onSessionEnded: (reason: string) =
     });
     const setStatus = (status: SocketStatus) =>
       queryClient.setQueryData(socketStatusQueryOptions().queryKey, status);
+    const end = (notice: string) => {
+      if (disposed) return;
+      disposed = true;
+      socket.close(); // stops reconnecting: the session is over
+      sessionEnded.current(notice);
+    };
+    /** A connection failed before the room greeted it: is it the session, or just the network? */
+    const checkSession = async () => {
+      if (checking) return;
+      checking = true;
+      try {
+        if ((await fetchSession(handle)) === null) end("Your session has ended. Sign in again.");
+      } catch {
+        // Unreachable: says nothing about the session; partysocket keeps trying with backoff.
+      } finally {
+        checking = false;
+      }
+    };
 
     socket.addEventListener("message", (event: MessageEvent) => {
       const decoded = decodeFrame(ServerMessageSchema, event.data as string);
-      if (decoded.ok) applyServerMessage(queryClient, handle, decoded.value);
-      else console.warn("undecodable server message", decoded.message);
+      if (!decoded.ok) {
+        console.warn("undecodable server message", decoded.message);
+        return;
+      }
+      if (decoded.value.type === "hello") greeted = true;
+      applyServerMessage(queryClient, handle, decoded.value);
     });
     socket.addEventListener("close", (event: CloseEvent) => {
       if (disposed) return;
       if (event.code === CLOSE_CODES.unauthorized) {
-        disposed = true;
-        socket.close(); // stops reconnecting: the session is over
-        sessionEnded.current(event.reason || "Your session ended");
+        // The room names why ("signed out everywhere"); the words are its own, shown as text.
+        end(`You were signed out${event.reason ? ` (${event.reason})` : ""}.`);
         return;
       }
       setStatus("reconnecting");
+      if (!greeted) void checkSession();
+      greeted = false;
     });
 
     // Idle detection: no input for a while turns this device "away"; any input brings it back.

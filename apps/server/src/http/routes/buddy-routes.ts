@@ -10,10 +10,16 @@ import { requirePrincipal } from "./auth-routes.ts";
 
 type Env = { Variables: { principal: Principal } };
 
-function handleParam(value: string): string {
+export function handleParam(value: string): string {
   if (!isCanonicalHandle(value.toLowerCase()))
     throw new ApiError(400, "invalid", "That is not a valid handle.");
   return value.toLowerCase();
+}
+
+/** A watcher named by handle, or by the alias an anonymous watcher goes by. */
+export function watcherParam(value: string): string {
+  if (/^anonymous:[0-9a-f]{12}$/.test(value)) return value;
+  return handleParam(value);
 }
 
 /** The buddy list (my SUBSCRIPTIONS) and the requests to watch me (my SUBSCRIBERS). */
@@ -40,11 +46,11 @@ export function buddyRoutes(deps: RoomDeps, buddies: BuddyList, subscriptions: S
 
   app.post("/subscribers/:watcher", async (c) => {
     const { decision } = await readJson(c.req.raw, AnswerSubscriberSchema);
-    return c.json(await subscriptions.answer(handleParam(c.req.param("watcher")), decision));
+    return c.json(await subscriptions.answer(watcherParam(c.req.param("watcher")), decision));
   });
 
   app.delete("/subscribers/:watcher", async (c) => {
-    await subscriptions.revoke(handleParam(c.req.param("watcher")));
+    await subscriptions.revoke(watcherParam(c.req.param("watcher")));
     return c.json({ ok: true });
   });
 

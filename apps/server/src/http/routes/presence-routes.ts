@@ -1,17 +1,16 @@
+import { PIDF_MEDIA_TYPE, toPidf, validateChosenUpdate } from "@pim/model";
 import {
-  classifyWatcher,
-  DEFAULT_POLLER_POLICY,
-  PIDF_MEDIA_TYPE,
-  toPidf,
-  validateChosenUpdate,
-} from "@pim/model";
-import { isCanonicalHandle, parseWith, RcFetchReplySchema, SetPresenceSchema } from "@pim/protocol";
+  isCanonicalHandle,
+  type PresenceView,
+  parseWith,
+  RcFetchReplySchema,
+  SetPresenceSchema,
+} from "@pim/protocol";
 import { Hono } from "hono";
 import type { Principal } from "../../auth/authenticate.ts";
 import type { Presentity } from "../../presence/presentity.ts";
-import type { Subscriptions } from "../../presence/subscriptions.ts";
+import type { PrivacySettings } from "../../privacy/privacy-settings.ts";
 import type { RoomClient } from "../../rooms/room-client.ts";
-import type { WatchStore } from "../../store/watch-store.ts";
 import { ApiError } from "../api-error.ts";
 import { readJson } from "../read-body.ts";
 import type { RoomDeps } from "../room-deps.ts";
@@ -19,18 +18,16 @@ import { requirePrincipal } from "./auth-routes.ts";
 
 type Env = { Variables: { principal: Principal } };
 
-/** My own presence (PRESENCE USER AGENT), others' presence (FETCHER), and who watched me. */
+/** My own presence (PRESENCE USER AGENT) and others' presence (FETCHER). */
 export function presenceRoutes(
   deps: RoomDeps,
   presentity: Presentity,
-  subscriptions: Subscriptions,
   rooms: RoomClient,
-  watchStore: WatchStore,
+  privacy: PrivacySettings,
 ) {
   const app = new Hono<Env>();
   app.use("/presence", requirePrincipal(deps));
   app.use("/presence/*", requirePrincipal(deps));
-  app.use("/watchers", requirePrincipal(deps));
 
   const own = () => ({
     view: presentity.view().view,
@@ -52,40 +49,34 @@ export function presenceRoutes(
   app.get("/presence/:target", async (c) => {
     const handle = c.req.param("target").toLowerCase();
     if (!isCanonicalHandle(handle)) throw new ApiError(400, "invalid", "That is not a valid handle.");
-    let view: unknown;
+    let view: PresenceView;
     if (handle === deps.roomId) {
       view = presentity.view().view;
     } else {
-      const reply = await rooms.call(handle, "/rc/fetch", { purpose: "fetch" });
+      const reply = await rooms.call(handle, "/rc/fetch", {
+        purpose: "fetch",
+        anonymous: privacy.anonymousTowards(handle),
+      });
       if (reply.status === 404) throw new ApiError(404, "not_found", `No one has the handle ${handle}.`);
       const parsed = parseWith(RcFetchReplySchema, reply.body);
       if (reply.status >= 400 || !parsed.ok)
         throw new ApiError(502, "internal", "Their room could not answer.");
+      const { access } = parsed.value;
+      if (access === "pending" || !parsed.value.view) {
+        throw new ApiError(
+          403,
+          "forbidden",
+          access === "pending"
+            ? `${handle} has not let you see their presence yet. Add them as a buddy to ask.`
+            : `${handle} does not share their presence with you.`,
+        );
+      }
       view = parsed.value.view;
     }
     if ((c.req.header("accept") ?? "").includes(PIDF_MEDIA_TYPE)) {
-      return c.body(toPidf(view as Parameters<typeof toPidf>[0]), 200, { "content-type": PIDF_MEDIA_TYPE });
+      return c.body(toPidf(view), 200, { "content-type": PIDF_MEDIA_TYPE });
     }
-    return c.json(view as object);
-  });
-
-  /** The record of who subscribed to or fetched my presence, and how (WATCHER INFORMATION). */
-  app.get("/watchers", async (c) => {
-    const now = deps.now();
-    const subscribers = new Map([...subscriptions.all()].map((s) => [s.handle, s]));
-    const watchers = (await watchStore.watchers()).map((record) => ({
-      handle: record.handle,
-      kind:
-        subscribers.get(record.handle)?.state === "active"
-          ? "subscriber"
-          : classifyWatcher(record.fetches, now, DEFAULT_POLLER_POLICY),
-      state: subscribers.get(record.handle)?.state,
-      firstAt: record.firstAt,
-      lastAt: record.lastAt,
-      fetches: record.fetches.length,
-      subscribes: record.subscribes,
-    }));
-    return c.json({ watchers });
+    return c.json(view);
   });
 
   return app;

@@ -1,4 +1,4 @@
-import { parseWith, RcFetchSchema, RcNotifySchema } from "@pim/protocol";
+import { parseWith, RcFetchSchema, RcNotifySchema, RcSubscribeSchema } from "@pim/protocol";
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { BuddyList } from "../../presence/buddy-list.ts";
@@ -30,8 +30,12 @@ export function roomCallRoutes(deps: RoomDeps, subscriptions: Subscriptions, bud
 
   app.post("/subscribe", async (c) => {
     await requireAccount();
-    return c.json(await subscriptions.requested(c.get("caller")));
+    const { anonymous } = body(c.get("body"), RcSubscribeSchema);
+    return c.json(await subscriptions.requested(c.get("caller"), anonymous));
   });
+
+  /** Rules may only name principals who exist. */
+  app.post("/exists", async (c) => c.json({ exists: (await deps.accounts.account()) !== undefined }));
 
   app.post("/unsubscribe", async (c) => {
     await subscriptions.unsubscribed(c.get("caller"));
@@ -40,8 +44,8 @@ export function roomCallRoutes(deps: RoomDeps, subscriptions: Subscriptions, bud
 
   app.post("/fetch", async (c) => {
     await requireAccount();
-    const { purpose } = body(c.get("body"), RcFetchSchema);
-    return c.json(await subscriptions.fetched(c.get("caller"), purpose));
+    const { purpose, anonymous } = body(c.get("body"), RcFetchSchema);
+    return c.json(await subscriptions.fetched(c.get("caller"), purpose, anonymous));
   });
 
   app.post("/notify", async (c) => {

@@ -2,6 +2,7 @@ import type { Buddy } from "@pim/protocol";
 import { timeAgo } from "../../lib/time.ts";
 import { useNow } from "../../lib/useNow.ts";
 import { presenceLabel, presenceTone } from "../presence/presence-labels.ts";
+import { useBlock, usePrivacy } from "../privacy/usePrivacy.ts";
 import { useBuddies, useRemoveBuddy } from "./useBuddies.ts";
 
 /** The buddy list: each buddy's presence, note and last seen, live; available people first. */
@@ -21,13 +22,15 @@ export function BuddyList() {
 
 function BuddyRow({ buddy }: { buddy: Buddy }) {
   const remove = useRemoveBuddy();
+  const blockBuddy = useBlock();
+  const blocked = usePrivacy().data?.blocked.includes(buddy.handle) ?? false;
   const now = useNow(30_000);
   const { view } = buddy;
   const state =
     buddy.state === "pending"
       ? "Waiting for approval"
       : buddy.state === "refused"
-        ? "Did not approve"
+        ? "Offline (not shared with you)"
         : buddy.state === "ended"
           ? "Stopped sharing"
           : presenceLabel(view);
@@ -54,6 +57,17 @@ function BuddyRow({ buddy }: { buddy: Buddy }) {
       >
         Remove
       </button>
+      {blocked ? null : (
+        <button
+          type="button"
+          className="quiet"
+          aria-label={`Block ${buddy.handle}`}
+          disabled={blockBuddy.isPending}
+          onClick={() => blockBuddy.mutate(buddy.handle)}
+        >
+          Block
+        </button>
+      )}
     </li>
   );
 }

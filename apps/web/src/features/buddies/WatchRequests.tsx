@@ -9,30 +9,35 @@ export function WatchRequests() {
   const add = useAddBuddy();
   const pending = subscribers.filter((s) => s.state === "pending");
   const onMyList = new Set(buddies.map((b) => b.handle));
-  const approvedNotWatched = subscribers.filter((s) => s.state === "active" && !onMyList.has(s.handle));
+  const approvedNotWatched = subscribers.filter(
+    (s) => s.state === "active" && !s.anonymous && !onMyList.has(s.handle),
+  );
   if (pending.length === 0 && approvedNotWatched.length === 0) return null;
 
   return (
     <section aria-label="Requests to watch you" className="requests">
       <h3>Requests to watch you</h3>
       <ul>
-        {pending.map((s) => (
-          <li key={s.handle}>
-            <span>
-              <strong>{s.handle}</strong> wants to see your presence.
-            </span>
-            <button type="button" onClick={() => answer.mutate({ watcher: s.handle, decision: "approve" })}>
-              Approve {s.handle}
-            </button>
-            <button
-              type="button"
-              className="quiet"
-              onClick={() => answer.mutate({ watcher: s.handle, decision: "deny" })}
-            >
-              Deny {s.handle}
-            </button>
-          </li>
-        ))}
+        {pending.map((s) => {
+          const name = s.anonymous ? "Anonymous watcher" : s.handle;
+          return (
+            <li key={s.handle}>
+              <span>
+                <strong>{name}</strong> wants to see your presence.
+              </span>
+              <button type="button" onClick={() => answer.mutate({ watcher: s.handle, decision: "approve" })}>
+                Approve {name}
+              </button>
+              <button
+                type="button"
+                className="quiet"
+                onClick={() => answer.mutate({ watcher: s.handle, decision: "deny" })}
+              >
+                Deny {name}
+              </button>
+            </li>
+          );
+        })}
         {approvedNotWatched.map((s) => (
           <li key={s.handle}>
             <span>

@@ -1,9 +1,8 @@
 import { HandleSchema, PasswordSchema } from "@pim/protocol";
-import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import type { z } from "zod";
 import { ApiError } from "../../lib/api.ts";
-import { noticeQueryOptions } from "../../lib/socket.ts";
-import { useSignIn } from "./useSession.ts";
+import { useSignedOutNotice, useSignIn } from "./useSession.ts";
 
 /** Sign in, or sign up: one form, two modes. Errors are shown in words. */
 export function AuthScreen() {
@@ -12,18 +11,13 @@ export function AuthScreen() {
   const [password, setPassword] = useState("");
   const [invalid, setInvalid] = useState<string | null>(null);
   const mutation = useSignIn(mode);
-  const notice = useQuery(noticeQueryOptions()).data;
+  const notice = useSignedOutNotice();
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const handleCheck = HandleSchema.safeParse(handle);
-    const passwordCheck = PasswordSchema.safeParse(password);
-    const problem = !handleCheck.success
-      ? handleCheck.error.issues[0]?.message
-      : mode === "signup" && !passwordCheck.success
-        ? passwordCheck.error.issues[0]?.message
-        : null;
-    setInvalid(problem ?? null);
+    // The server's own rules, checked before anything is sent.
+    const problem = firstProblem(HandleSchema, handle) ?? firstProblem(PasswordSchema, password);
+    setInvalid(problem);
     if (!problem) mutation.mutate({ handle, password });
   }
 
@@ -82,6 +76,11 @@ export function AuthScreen() {
       </p>
     </main>
   );
+}
+
+function firstProblem(schema: z.ZodType, value: string): string | null {
+  const result = schema.safeParse(value);
+  return result.success ? null : (result.error.issues[0]?.message ?? "That is not valid.");
 }
 
 function messageOf(error: Error): string {

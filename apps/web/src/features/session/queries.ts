@@ -7,23 +7,35 @@ import { storedHandle } from "../../lib/handle-store.ts";
 export function sessionQueryOptions() {
   return queryOptions({
     queryKey: ["session"] as const,
-    queryFn: async (): Promise<SessionInfo | null> => {
+    queryFn: (): Promise<SessionInfo | null> => {
       const handle = storedHandle();
-      if (!handle) return null;
-      try {
-        return await request(roomPath(handle, "/session"), SessionInfoSchema);
-      } catch (error) {
-        if (
-          error instanceof ApiError &&
-          (error.status === 401 || error.status === 403 || error.status === 404)
-        ) {
-          return null;
-        }
-        throw error;
-      }
+      return handle ? fetchSession(handle) : Promise.resolve(null);
     },
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
+  });
+}
+
+/**
+ * Asks a principal's room whether this browser's session is still live: the session, or null
+ * when the room refuses it (signed out, expired, another principal's cookie, no such room).
+ * Any other failure (server unreachable) is thrown: it says nothing about the session.
+ */
+export async function fetchSession(handle: string): Promise<SessionInfo | null> {
+  try {
+    return await request(roomPath(handle, "/session"), SessionInfoSchema);
+  } catch (error) {
+    if (error instanceof ApiError && [401, 403, 404].includes(error.status)) return null;
+    throw error;
+  }
+}
+
+/** Why this tab was signed out without asking (signed out elsewhere, session ended), for the sign-in screen. */
+export function signedOutNoticeQueryOptions() {
+  return queryOptions({
+    queryKey: ["signed-out-notice"] as const,
+    queryFn: (): string | null => null,
+    staleTime: Number.POSITIVE_INFINITY,
   });
 }
 

@@ -1,11 +1,25 @@
 import type { Credentials, SessionInfo } from "@pim/protocol";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
+import { ApiError } from "../../lib/api.ts";
 import { storeHandle } from "../../lib/handle-store.ts";
-import { deviceLabel, sessionQueryOptions, signIn, signOut, signUp } from "./queries.ts";
+import {
+  deviceLabel,
+  sessionQueryOptions,
+  signedOutNoticeQueryOptions,
+  signIn,
+  signOut,
+  signUp,
+} from "./queries.ts";
 
 /** The signed-in principal (null when signed out), and whether that is still being checked. */
 export function useSession() {
   return useQuery(sessionQueryOptions());
+}
+
+/** Why this tab was signed out, when it did not ask to be (null otherwise). */
+export function useSignedOutNotice(): string | null {
+  return useQuery(signedOutNoticeQueryOptions()).data ?? null;
 }
 
 /** The signed-in handle; only for components under the signed-in shell. */
@@ -23,28 +37,50 @@ export function useSignIn(mode: "signin" | "signup") {
       (mode === "signup" ? signUp : signIn)({ ...credentials, device: deviceLabel() }),
     onSuccess: (session: SessionInfo) => {
       storeHandle(session.handle);
+      queryClient.setQueryData(signedOutNoticeQueryOptions().queryKey, null);
       queryClient.setQueryData(sessionQueryOptions().queryKey, session);
     },
   });
 }
 
-/** Forget everything this tab knew about the principal. */
-export function useSignedOut() {
+/** What survives a sign-out: the (now null) session and the notice saying why. */
+const KEPT_ON_SIGN_OUT: ReadonlySet<unknown> = new Set([
+  sessionQueryOptions().queryKey[0],
+  signedOutNoticeQueryOptions().queryKey[0],
+]);
+
+/**
+ * Forget everything this tab knew about the principal and show the sign-in screen, with
+ * `notice` (why it happened) when the person did not ask for it.
+ */
+export function useSignedOut(): (notice: string | null) => void {
   const queryClient = useQueryClient();
-  return () => {
-    storeHandle(null);
-    queryClient.removeQueries({
-      predicate: (q) => q.queryKey[0] !== "session" && q.queryKey[0] !== "notice",
-    });
-    queryClient.setQueryData(sessionQueryOptions().queryKey, null);
-  };
+  return useCallback(
+    (notice) => {
+      storeHandle(null);
+      queryClient.removeQueries({
+        predicate: (q) => !KEPT_ON_SIGN_OUT.has(q.queryKey[0]),
+      });
+      queryClient.setQueryData(signedOutNoticeQueryOptions().queryKey, notice);
+      queryClient.setQueryData(sessionQueryOptions().queryKey, null);
+    },
+    [queryClient],
+  );
 }
 
+/**
+ * Sign out here (or everywhere). If the server cannot be reached the tab stays signed in and
+ * says so: forgetting the session here while the cookie still works would only look safe.
+ */
 export function useSignOut() {
   const handle = useHandle();
   const signedOut = useSignedOut();
   return useMutation({
     mutationFn: (everywhere: boolean) => signOut(handle, everywhere),
-    onSettled: signedOut,
+    onSuccess: () => signedOut(null),
+    onError: (error) => {
+      // The room no longer knows this session: it is over already.
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) signedOut(null);
+    },
   });
 }

@@ -1,11 +1,11 @@
-import { useQueryClient } from "@tanstack/react-query";
-import { useCallback } from "react";
-import { noticeQueryOptions, useRoomSocket, useSocketStatus } from "../../lib/socket.ts";
+import { ApiError } from "../../lib/api.ts";
+import { useRoomSocket, useSocketStatus } from "../../lib/socket.ts";
 import { AddBuddy } from "../buddies/AddBuddy.tsx";
 import { BuddyList } from "../buddies/BuddyList.tsx";
 import { WatchRequests } from "../buddies/WatchRequests.tsx";
 import { LookUp } from "../presence/LookUp.tsx";
 import { StatusEditor } from "../presence/StatusEditor.tsx";
+import { PrivacySection } from "../privacy/PrivacySection.tsx";
 import { useHandle, useSignedOut, useSignOut } from "../session/useSession.ts";
 import { SECTIONS, type Section, useSection } from "./useSection.ts";
 
@@ -14,16 +14,7 @@ const TITLES: Record<Section, string> = { buddies: "Buddies", messages: "Message
 /** The signed-in app: who I am, my status, the sections, and signing out. */
 export function Shell() {
   const handle = useHandle();
-  const queryClient = useQueryClient();
-  const signedOut = useSignedOut();
-  const onSessionEnded = useCallback(
-    (reason: string) => {
-      queryClient.setQueryData(noticeQueryOptions().queryKey, `You were signed out: ${reason}.`);
-      signedOut();
-    },
-    [queryClient, signedOut],
-  );
-  useRoomSocket(handle, onSessionEnded);
+  useRoomSocket(handle, useSignedOut());
   const status = useSocketStatus();
   const signOut = useSignOut();
   const [section, setSection] = useSection();
@@ -53,6 +44,11 @@ export function Shell() {
           >
             Sign out everywhere
           </button>
+          {signOut.error ? (
+            <p role="alert" className="error">
+              {signOut.error instanceof ApiError ? signOut.error.message : "Could not sign out. Try again."}
+            </p>
+          ) : null}
         </div>
       </header>
       <nav aria-label="Main">
@@ -81,10 +77,7 @@ export function Shell() {
             Instant messages are on their way: this is where your conversations will be.
           </p>
         ) : (
-          <p className="empty">
-            Access rules, watcher information and your blocklist will live here. Until then, you approve each
-            person who asks to watch you.
-          </p>
+          <PrivacySection />
         )}
       </main>
     </div>

@@ -1,0 +1,148 @@
+import { DEFAULT_ACCESS_RULES } from "@pim/model";
+import {
+  type AccessRules,
+  canonicalHandle,
+  PRIVACY_LIMITS,
+  type PrivacySettings as PrivacySettingsBody,
+  parseWith,
+  RcExistsReplySchema,
+  type VisibilityRules,
+} from "@pim/protocol";
+import { ApiError } from "../http/api-error.ts";
+import type { RoomClient } from "../rooms/room-client.ts";
+import { DEFAULT_VISIBILITY_RULES, type PrivacyStore } from "../store/privacy-store.ts";
+
+/** Who must be re-evaluated after a change: one watcher, or everyone. */
+export type Affected = { watcher: string } | "everyone";
+
+/**
+ * A principal's privacy settings: ACCESS RULES (who sees my presence, and how much), VISIBILITY
+ * RULES (how my watching shows to others), and the one blocklist used by presence and messages.
+ * Every change is checked here (no rules about myself, only real people, bounded) before it is
+ * stored; then `changed` re-evaluates whom it affects.
+ */
+export class PrivacySettings {
+  private rules: AccessRules = DEFAULT_ACCESS_RULES;
+  private visibilityRules: VisibilityRules = DEFAULT_VISIBILITY_RULES;
+  private blocked = new Set<string>();
+
+  constructor(
+    private readonly me: string,
+    private readonly store: PrivacyStore,
+    private readonly rooms: RoomClient,
+    private readonly changed: (affected: Affected) => Promise<void>,
+  ) {}
+
+  async load(): Promise<void> {
+    const saved = await this.store.load();
+    this.rules = saved.rules;
+    this.visibilityRules = saved.visibility;
+    this.blocked = new Set(saved.blocked);
+  }
+
+  accessRules(): AccessRules {
+    return this.rules;
+  }
+
+  blocklist(): ReadonlySet<string> {
+    return this.blocked;
+  }
+
+  isBlocked(handle: string): boolean {
+    return this.blocked.has(handle);
+  }
+
+  /** My visibility rules for one presentity: do I watch them anonymously? */
+  anonymousTowards(presentity: string): boolean {
+    return this.visibilityRules.presentities[presentity] ?? this.visibilityRules.anonymous;
+  }
+
+  settings(): PrivacySettingsBody {
+    return { rules: this.rules, visibility: this.visibilityRules, blocked: [...this.blocked].sort() };
+  }
+
+  async setRules(input: AccessRules): Promise<void> {
+    const rules: AccessRules = {
+      ...input,
+      people: Object.fromEntries(Object.entries(input.people).map(([h, rule]) => [canonicalHandle(h), rule])),
+      groups: input.groups.map((g) => ({ ...g, members: [...new Set(g.members.map(canonicalHandle))] })),
+    };
+    const named = [...Object.keys(rules.people), ...rules.groups.flatMap((g) => g.members)];
+    const known = new Set([
+      ...Object.keys(this.rules.people),
+      ...this.rules.groups.flatMap((g) => g.members),
+    ]);
+    await this.requireOthers(named, known, "Rules are for other people; yours always applies to you.");
+    const names = rules.groups.map((g) => g.name.toLowerCase());
+    if (new Set(names).size !== names.length)
+      throw new ApiError(400, "invalid", "Two groups have the same name.");
+    this.rules = rules;
+    await this.store.saveRules(rules);
+    await this.changed("everyone");
+  }
+
+  async setVisibility(input: VisibilityRules): Promise<void> {
+    const visibility: VisibilityRules = {
+      anonymous: input.anonymous,
+      presentities: Object.fromEntries(
+        Object.entries(input.presentities).map(([h, anonymous]) => [canonicalHandle(h), anonymous]),
+      ),
+    };
+    await this.requireOthers(
+      Object.keys(visibility.presentities),
+      new Set(Object.keys(this.visibilityRules.presentities)),
+      "Visibility rules are about other people.",
+    );
+    this.visibilityRules = visibility;
+    await this.store.saveVisibility(visibility);
+  }
+
+  async block(handleInput: string): Promise<void> {
+    const handle = canonicalHandle(handleInput);
+    if (handle === this.me) throw new ApiError(400, "invalid", "You cannot block yourself.");
+    if (this.blocked.has(handle)) return;
+    if (this.blocked.size >= PRIVACY_LIMITS.blocklist) {
+      throw new ApiError(
+        409,
+        "limit_reached",
+        `A blocklist holds at most ${PRIVACY_LIMITS.blocklist} people.`,
+      );
+    }
+    await this.requireExists([handle]);
+    this.blocked.add(handle);
+    await this.store.saveBlocklist([...this.blocked]);
+    await this.changed({ watcher: handle });
+  }
+
+  async unblock(handleInput: string): Promise<void> {
+    const handle = canonicalHandle(handleInput);
+    if (!this.blocked.delete(handle)) throw new ApiError(404, "not_found", `${handle} is not blocked.`);
+    await this.store.saveBlocklist([...this.blocked]);
+    await this.changed({ watcher: handle });
+  }
+
+  /** Rules may only name other principals who exist; names already in the rules are not asked again. */
+  private async requireOthers(
+    handles: string[],
+    known: ReadonlySet<string>,
+    selfMessage: string,
+  ): Promise<void> {
+    if (handles.includes(this.me)) throw new ApiError(400, "invalid", selfMessage);
+    await this.requireExists([...new Set(handles)].filter((h) => !known.has(h)));
+  }
+
+  private async requireExists(handles: string[]): Promise<void> {
+    const CONCURRENCY = 16;
+    for (let i = 0; i < handles.length; i += CONCURRENCY) {
+      const batch = handles.slice(i, i + CONCURRENCY);
+      const replies = await Promise.all(batch.map((h) => this.rooms.call(h, "/rc/exists", {})));
+      const unknown = batch.filter((_, j) => {
+        const parsed = parseWith(RcExistsReplySchema, replies[j]?.body);
+        return !parsed.ok || !parsed.value.exists;
+      });
+      if (unknown.length > 0) {
+        throw new ApiError(400, "invalid", `No one has the handle ${unknown.join(", ")}.`);
+      }
+    }
+  }
+}

@@ -1,0 +1,383 @@
+import type {
+  AccessRule,
+  AccessRules,
+  Buddy,
+  PresenceView,
+  WatcherInfo,
+  WatcherPreview,
+} from "@pim/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, roomApi, type Session, signUp, type TestSocket } from "./harness/client.ts";
+import { startServer, type TestServer } from "./harness/server.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.dispose();
+});
+
+const api = (session: Session) => roomApi(server, session);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function rules(overrides: Partial<AccessRules> = {}): AccessRules {
+  return {
+    default: { action: "confirm", show: "lastSeen" },
+    people: {},
+    groups: [],
+    refuseAnonymous: false,
+    ...overrides,
+  };
+}
+
+async function setRules(presentity: Session, value: AccessRules) {
+  const response = await api(presentity).put("/privacy/rules", value);
+  expect(response.status, await response.clone().text()).toBe(200);
+}
+
+async function ruleFor(presentity: Session, watcher: Session, rule: AccessRule) {
+  await setRules(presentity, rules({ people: { [watcher.handle]: rule } }));
+}
+
+async function subscribe(watcher: Session, presentity: Session): Promise<Buddy> {
+  const response = await api(watcher).post("/buddies", { handle: presentity.handle });
+  expect(response.status).toBe(201);
+  return (await response.json()) as Buddy;
+}
+
+function lastBuddy(socket: TestSocket, handle: string): Buddy | undefined {
+  const updates = socket.messages.filter(
+    (m): m is Extract<typeof m, { type: "buddy.updated" }> =>
+      m.type === "buddy.updated" && m.buddy.handle === handle,
+  );
+  return updates.at(-1)?.buddy;
+}
+
+async function watchersOf(presentity: Session): Promise<WatcherInfo[]> {
+  return (await api(presentity).json<{ watchers: WatcherInfo[] }>("/watchers")).watchers;
+}
+
+describe("each access action, on subscriptions", () => {
+  it.each([
+    { action: "allow", state: "active", status: "open" },
+    { action: "confirm", state: "pending", status: undefined },
+    { action: "polite-block", state: "active", status: "closed" },
+    { action: "block", state: "refused", status: undefined },
+  ] as const)("$action: the subscription is $state", async ({ action, state, status }) => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const aliceTab = await connect(server, alice);
+    await ruleFor(alice, bob, { action, show: "lastSeen" });
+    const buddy = await subscribe(bob, alice);
+    expect(buddy.state).toBe(state);
+    expect(buddy.view?.status).toBe(status);
+    aliceTab.close();
+  });
+});
+
+describe("each access action, on fetches", () => {
+  it.each([
+    { action: "allow", status: 200, presence: "open" },
+    { action: "confirm", status: 403, presence: undefined },
+    { action: "polite-block", status: 200, presence: "closed" },
+    { action: "block", status: 403, presence: undefined },
+  ] as const)("$action: answered $status", async ({ action, status, presence }) => {
+    const alice = await signUp(server);
+    const carol = await signUp(server);
+    const aliceTab = await connect(server, alice);
+    await ruleFor(alice, carol, { action, show: "lastSeen" });
+    const response = await api(carol).get(`/presence/${alice.handle}`);
+    expect(response.status).toBe(status);
+    const body = (await response.json()) as PresenceView & { error?: { message: string } };
+    if (presence) expect(body.status).toBe(presence);
+    else expect(body.error?.message).toMatch(alice.handle);
+    aliceTab.close();
+  });
+});
+
+describe("rule changes are re-evaluated at once", () => {
+  it("a newly blocked subscriber is refused, a newly polite-blocked one sees CLOSED, an allowed one sees me again", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const carol = await signUp(server);
+    const aliceTab = await connect(server, alice);
+    await setRules(alice, rules({ default: { action: "allow", show: "lastSeen" } }));
+    const bobTab = await connect(server, bob);
+    const carolTab = await connect(server, carol);
+    expect((await subscribe(bob, alice)).state).toBe("active");
+    expect((await subscribe(carol, alice)).state).toBe("active");
+
+    await api(alice).post("/blocklist", { handle: bob.handle });
+    await bobTab.next("buddy.updated", (m) => m.buddy.handle === alice.handle && m.buddy.state === "refused");
+    expect(lastBuddy(bobTab, alice.handle)?.view).toBeUndefined();
+
+    await ruleFor(alice, carol, { action: "polite-block", show: "lastSeen" });
+    await carolTab.next(
+      "buddy.updated",
+      (m) => m.buddy.handle === alice.handle && m.buddy.view?.status === "closed",
+    );
+
+    await setRules(alice, rules({ default: { action: "allow", show: "lastSeen" } }));
+    await carolTab.next(
+      "buddy.updated",
+      (m) => m.buddy.handle === alice.handle && m.buddy.view?.status === "open",
+    );
+    await api(alice).delete(`/blocklist/${bob.handle}`);
+    await bobTab.next(
+      "buddy.updated",
+      (m) => m.buddy.handle === alice.handle && m.buddy.view?.status === "open",
+    );
+    expect(lastBuddy(bobTab, alice.handle)?.state).toBe("active");
+    for (const tab of [aliceTab, bobTab, carolTab]) tab.close();
+  });
+});
+
+describe("transformations: hidden fields never leave the room", () => {
+  it("a note hidden from Bob is in no socket frame, fetch or PIDF he receives, and the preview agrees", async () => {
+    const secret = "dentist at four";
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const aliceTab = await connect(server, alice);
+    await ruleFor(alice, bob, { action: "allow", show: "availability" });
+    const bobTab = await connect(server, bob);
+    await subscribe(bob, alice);
+    await api(alice).post("/presence", { availability: "busy", note: secret, markup: { secret } });
+    await bobTab.next("buddy.updated", (m) => m.buddy.view?.availability === "busy");
+
+    const fetched = await (await api(bob).get(`/presence/${alice.handle}`)).text();
+    const pidf = await (
+      await api(bob).get(`/presence/${alice.handle}`, { accept: "application/pidf+xml" })
+    ).text();
+    // Every frame Bob's tab got about Alice (his own presence frames carry his own devices).
+    const frames = JSON.stringify(
+      bobTab.messages.filter(
+        (m) => m.type === "buddies" || (m.type === "buddy.updated" && m.buddy.handle === alice.handle),
+      ),
+    );
+    for (const payload of [fetched, pidf, frames]) {
+      expect(payload).not.toContain(secret);
+      expect(payload).not.toContain("devices");
+      expect(payload).not.toContain("lastSeen");
+    }
+    expect(JSON.parse(fetched)).toEqual({
+      handle: alice.handle,
+      status: "open",
+      availability: "busy",
+      contact: `im:${alice.handle}`,
+    });
+
+    const preview = await api(alice).json<WatcherPreview>(`/privacy/preview/${bob.handle}`);
+    expect(preview).toMatchObject({
+      watcher: bob.handle,
+      decision: { action: "allow", show: "availability", because: "person" },
+    });
+    expect(preview.view).toEqual(JSON.parse(fetched));
+    aliceTab.close();
+    bobTab.close();
+  });
+});
+
+describe("watcher information", () => {
+  it("records subscribers, fetchers and pollers with counts, live to the presentity's tabs", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const carol = await signUp(server);
+    const dave = await signUp(server);
+    await setRules(alice, rules({ default: { action: "allow", show: "lastSeen" } }));
+    const aliceTab = await connect(server, alice);
+    await subscribe(bob, alice);
+    await api(carol).get(`/presence/${alice.handle}`);
+    for (let i = 0; i < 5; i++) await api(dave).get(`/presence/${alice.handle}`);
+    await aliceTab.next(
+      "watcher.updated",
+      (m) => m.watcher.handle === dave.handle && m.watcher.counts.hour === 5,
+    );
+
+    const watchers = await watchersOf(alice);
+    const byHandle = Object.fromEntries(watchers.map((w) => [w.handle, w]));
+    expect(byHandle[bob.handle]).toMatchObject({ kind: "subscriber", state: "active", counts: { hour: 1 } });
+    expect(byHandle[carol.handle]).toMatchObject({
+      kind: "fetcher",
+      state: "active",
+      counts: { hour: 1, day: 1, month: 1 },
+    });
+    expect(byHandle[dave.handle]).toMatchObject({
+      kind: "poller",
+      counts: { hour: 5, day: 5, month: 5 },
+      flagged: false,
+    });
+    aliceTab.close();
+  });
+
+  it("a pending fetcher can be approved from watcher information", async () => {
+    const alice = await signUp(server);
+    const carol = await signUp(server);
+    expect((await api(carol).get(`/presence/${alice.handle}`)).status).toBe(403);
+    expect((await watchersOf(alice))[0]).toMatchObject({
+      handle: carol.handle,
+      state: "pending",
+      kind: "fetcher",
+    });
+    expect((await api(alice).post(`/subscribers/${carol.handle}`, { decision: "approve" })).status).toBe(200);
+    expect((await api(carol).get(`/presence/${alice.handle}`)).status).toBe(200);
+  });
+});
+
+describe("visibility rules: anonymous watchers", () => {
+  it("an anonymous watcher shows as such, is counted, and is refused (visibly) when the presentity refuses anonymity", async () => {
+    const alice = await signUp(server);
+    const carol = await signUp(server);
+    await setRules(alice, rules({ default: { action: "allow", show: "lastSeen" } }));
+    expect((await api(carol).put("/privacy/visibility", { anonymous: true, presentities: {} })).status).toBe(
+      200,
+    );
+    expect((await api(carol).get(`/presence/${alice.handle}`)).status).toBe(200);
+
+    const raw = await (await api(alice).get("/watchers")).text();
+    expect(raw).not.toContain(carol.handle);
+    const [entry] = (JSON.parse(raw) as { watchers: WatcherInfo[] }).watchers;
+    expect(entry).toMatchObject({ handle: null, kind: "fetcher", state: "active", counts: { hour: 1 } });
+    expect(entry?.id).toMatch(/^anonymous:/);
+    const blockByAlias = await api(alice).post(`/watchers/${entry?.id}/block`, {});
+    expect(blockByAlias.status).toBe(400);
+
+    await setRules(alice, rules({ default: { action: "allow", show: "lastSeen" }, refuseAnonymous: true }));
+    expect((await api(carol).get(`/presence/${alice.handle}`)).status).toBe(403);
+    const [refused] = await watchersOf(alice);
+    expect(refused).toMatchObject({ handle: null, state: "refused", counts: { hour: 2 } });
+
+    // A per-presentity exception: Carol shows her handle to Alice.
+    await api(carol).put("/privacy/visibility", { anonymous: true, presentities: { [alice.handle]: false } });
+    expect((await api(carol).get(`/presence/${alice.handle}`)).status).toBe(200);
+    expect((await watchersOf(alice))[0]).toMatchObject({ handle: carol.handle, state: "active" });
+  });
+});
+
+describe("polite-block is indistinguishable from signed out", () => {
+  it("field by field, on subscription, fetch and PIDF, and no notification when the presentity changes", async () => {
+    const alice = await signUp(server); // online, polite-blocks Bob
+    const dana = await signUp(server); // truly signed out, lets Bob in
+    const bob = await signUp(server);
+    const danaTab = await connect(server, dana);
+    danaTab.close(); // Dana was online once, so she has a last-seen time, as Alice appears to
+    const aliceTab = await connect(server, alice);
+    await ruleFor(alice, bob, { action: "polite-block", show: "lastSeen" });
+    await ruleFor(dana, bob, { action: "allow", show: "lastSeen" });
+    await sleep(6_000); // Dana's grace period runs out: she is CLOSED for real
+
+    const bobTab = await connect(server, bob);
+    const asAlice = await subscribe(bob, alice);
+    const asDana = await subscribe(bob, dana);
+    const shape = (value: unknown, handle: string) =>
+      JSON.stringify(value)
+        .replaceAll(handle, "<handle>")
+        .replace(/\d{13}/g, "<time>")
+        .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>");
+    expect(shape({ ...asAlice, since: 0 }, alice.handle)).toBe(shape({ ...asDana, since: 0 }, dana.handle));
+    expect(asAlice.view).toEqual({ handle: alice.handle, status: "closed", lastSeen: expect.any(Number) });
+
+    const fetch = async (who: Session, accept?: string) => {
+      const response = await api(bob).get(`/presence/${who.handle}`, accept ? { accept } : {});
+      return {
+        status: response.status,
+        type: response.headers.get("content-type"),
+        body: await response.text(),
+      };
+    };
+    expect(shape(await fetch(alice), alice.handle)).toBe(shape(await fetch(dana), dana.handle));
+    const pidf = "application/pidf+xml";
+    expect(shape(await fetch(alice, pidf), alice.handle)).toBe(shape(await fetch(dana, pidf), dana.handle));
+
+    // Both change their status; a signed-out principal's watchers hear nothing, so neither may Bob.
+    const before = bobTab.messages.length;
+    await api(alice).post("/presence", { availability: "busy", note: "hello" });
+    await api(dana).post("/presence", { availability: "busy", note: "hello" });
+    aliceTab.close();
+    await sleep(1_500); // past the coalescing window
+    expect(bobTab.messages.slice(before).filter((m) => m.type === "buddy.updated")).toEqual([]);
+    bobTab.close();
+  });
+});
+
+describe("bad input changes nothing", () => {
+  it.each([
+    {
+      case: "an unknown action",
+      body: (_: Session) => rules({ default: { action: "maybe", show: "status" } as never }),
+    },
+    {
+      case: "an unknown transformation",
+      body: (_: Session) => rules({ default: { action: "allow", show: "all" } as never }),
+    },
+    {
+      case: "a rule naming an unknown handle",
+      body: (_: Session) => rules({ people: { "nobody-here-123": { action: "allow", show: "status" } } }),
+    },
+    {
+      case: "a rule naming yourself",
+      body: (me: Session) => rules({ people: { [me.handle]: { action: "allow", show: "status" } } }),
+    },
+    {
+      case: "too many rules",
+      body: (_: Session) =>
+        rules({
+          people: Object.fromEntries(
+            Array.from({ length: 201 }, (_, i) => [`user${i}x`, { action: "allow", show: "status" }]),
+          ),
+        }),
+    },
+    {
+      case: "a group of unknown people",
+      body: (_: Session) =>
+        rules({ groups: [{ name: "g", members: ["ghost-1-x"], rule: { action: "allow", show: "status" } }] }),
+    },
+  ])("$case is refused with a clear error", async ({ body }) => {
+    const alice = await signUp(server);
+    const before = await api(alice).json("/privacy");
+    const response = await api(alice).put("/privacy/rules", body(alice));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBeTruthy();
+    expect(await api(alice).json("/privacy")).toEqual(before);
+  });
+
+  it("blocking yourself or an unknown handle is refused", async () => {
+    const alice = await signUp(server);
+    expect((await api(alice).post("/blocklist", { handle: alice.handle })).status).toBe(400);
+    expect((await api(alice).post("/blocklist", { handle: "nobody-here-456" })).status).toBe(400);
+    expect((await api(alice).post("/blocklist", { handle: "not a handle" })).status).toBe(400);
+    expect(await api(alice).json("/privacy")).toMatchObject({ blocked: [] });
+  });
+});
+
+describe("stalkers and pruning (short limits)", () => {
+  let quick: TestServer;
+  beforeAll(async () => {
+    quick = await startServer({
+      vars: { STALKER_FETCHES_PER_HOUR: "3", WATCHER_KEEP_MS: "2000", WATCHER_PRUNE_EVERY_MS: "1000" },
+    });
+  });
+  afterAll(async () => {
+    await quick?.dispose();
+  });
+
+  it("flags a watcher fetching more than the threshold, and the room's alarm prunes old records", async () => {
+    const alice = await signUp(quick);
+    const carol = await signUp(quick);
+    const q = (s: Session) => roomApi(quick, s);
+    await q(alice).put("/privacy/rules", rules({ default: { action: "allow", show: "status" } }));
+    for (let i = 0; i < 4; i++) await q(carol).get(`/presence/${alice.handle}`);
+    const [entry] = (await q(alice).json<{ watchers: WatcherInfo[] }>("/watchers")).watchers;
+    expect(entry).toMatchObject({ handle: carol.handle, kind: "poller", flagged: true });
+
+    expect((await q(alice).post(`/watchers/${carol.handle}/block`, {})).status).toBe(200);
+    expect((await q(carol).get(`/presence/${alice.handle}`)).status).toBe(403);
+
+    await expect
+      .poll(async () => (await q(alice).json<{ watchers: WatcherInfo[] }>("/watchers")).watchers, {
+        timeout: 8_000,
+        interval: 500,
+      })
+      .toEqual([]);
+  });
+});

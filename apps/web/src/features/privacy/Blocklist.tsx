@@ -1,0 +1,46 @@
+import { type FormEvent, useState } from "react";
+import { errorText } from "./errors.ts";
+import { useBlock, usePrivacy, useUnblock } from "./usePrivacy.ts";
+
+/** The one blocklist: blocked people can neither watch me nor (soon) write to me. */
+export function Blocklist() {
+  const { data } = usePrivacy();
+  const blockPerson = useBlock();
+  const unblock = useUnblock();
+  const [handle, setHandle] = useState("");
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!handle.trim()) return;
+    blockPerson.mutate(handle.trim(), { onSuccess: () => setHandle("") });
+  }
+
+  const error = blockPerson.error ?? unblock.error;
+  return (
+    <section aria-label="Blocklist" className="card">
+      <h3>Blocked people</h3>
+      {data && data.blocked.length === 0 ? <p className="empty">You have blocked no one.</p> : null}
+      <ul aria-label="Blocked people">
+        {data?.blocked.map((who) => (
+          <li key={who} aria-label={who}>
+            <span>{who}</span>
+            <button type="button" className="quiet" onClick={() => unblock.mutate(who)}>
+              Unblock {who}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={submit} className="inline" aria-label="Block someone">
+        <input aria-label="Handle to block" value={handle} onChange={(e) => setHandle(e.target.value)} />
+        <button type="submit" disabled={blockPerson.isPending}>
+          Block
+        </button>
+      </form>
+      {error ? (
+        <p role="alert" className="error">
+          {errorText(error)}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,124 @@
+import type { WatcherInfo, WatcherKind } from "@pim/protocol";
+import { useState } from "react";
+import { timeAgo } from "../../lib/time.ts";
+import { useNow } from "../../lib/useNow.ts";
+import { useAnswerSubscriber } from "../buddies/useBuddies.ts";
+import { errorText } from "./errors.ts";
+import { KIND_LABELS, STATE_LABELS } from "./labels.ts";
+import { useBlock, usePrivacy, useSaveRules, useWatchers } from "./usePrivacy.ts";
+
+type Filter = WatcherKind | "all";
+
+/** WATCHER INFORMATION: who watched me in the last 30 days, how and how often; live. */
+export function WatcherInformation() {
+  const { data: watchers, error } = useWatchers();
+  const [filter, setFilter] = useState<Filter>("all");
+  const now = useNow(30_000);
+  const shown = (watchers ?? []).filter((w) => filter === "all" || w.kind === filter);
+  return (
+    <section aria-label="Watcher information" className="card">
+      <h3>Who has been watching you</h3>
+      <label>
+        Show
+        <select
+          aria-label="Kind of watcher"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value as Filter)}
+        >
+          <option value="all">Everyone</option>
+          <option value="subscriber">Subscribers</option>
+          <option value="fetcher">Fetchers</option>
+          <option value="poller">Pollers</option>
+        </select>
+      </label>
+      {error ? (
+        <p role="alert" className="error">
+          {errorText(error)}
+        </p>
+      ) : null}
+      {watchers && shown.length === 0 ? <p className="empty">No one in the last 30 days.</p> : null}
+      {shown.length > 0 ? (
+        <table aria-label="Watchers">
+          <thead>
+            <tr>
+              <th scope="col">Watcher</th>
+              <th scope="col">How</th>
+              <th scope="col">State</th>
+              <th scope="col">Last hour / day / 30 days</th>
+              <th scope="col">First and last time</th>
+              <th scope="col" />
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((watcher) => (
+              <WatcherRow key={watcher.id} watcher={watcher} now={now} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
+
+function WatcherRow({ watcher, now }: { watcher: WatcherInfo; now: number }) {
+  const name = watcher.handle ?? "Anonymous watcher";
+  const answer = useAnswerSubscriber();
+  const blockPerson = useBlock();
+  const saveRules = useSaveRules();
+  const { data: privacy } = usePrivacy();
+  const error = answer.error ?? blockPerson.error ?? saveRules.error;
+  return (
+    <tr aria-label={name} className={watcher.flagged ? "flagged" : undefined}>
+      <td>
+        {name}
+        {watcher.flagged ? <strong className="badge"> Possible stalker</strong> : null}
+      </td>
+      <td>{KIND_LABELS[watcher.kind]}</td>
+      <td>{STATE_LABELS[watcher.state]}</td>
+      <td>
+        {watcher.counts.hour} / {watcher.counts.day} / {watcher.counts.month}
+      </td>
+      <td>
+        {timeAgo(watcher.firstAt, now)}, {timeAgo(watcher.lastAt, now)}
+      </td>
+      <td className="actions">
+        {watcher.state === "pending" ? (
+          <>
+            <button type="button" onClick={() => answer.mutate({ watcher: watcher.id, decision: "approve" })}>
+              Approve {name}
+            </button>
+            <button
+              type="button"
+              className="quiet"
+              onClick={() => answer.mutate({ watcher: watcher.id, decision: "deny" })}
+            >
+              Deny {name}
+            </button>
+          </>
+        ) : null}
+        {watcher.handle ? (
+          privacy?.blocked.includes(watcher.handle) ? (
+            <span>Blocked</span>
+          ) : (
+            <button type="button" className="danger" onClick={() => blockPerson.mutate(watcher.id)}>
+              Block {name}
+            </button>
+          )
+        ) : privacy && !privacy.rules.refuseAnonymous ? (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => saveRules.mutate({ ...privacy.rules, refuseAnonymous: true })}
+          >
+            Refuse anonymous watchers
+          </button>
+        ) : null}
+        {error ? (
+          <span role="alert" className="error">
+            {errorText(error)}
+          </span>
+        ) : null}
+      </td>
+    </tr>
+  );
+}

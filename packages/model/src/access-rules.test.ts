@@ -1,0 +1,229 @@
+import type { AccessRules, PresenceView } from "@pim/protocol";
+import { describe, expect, it } from "vitest";
+import {
+  type AccessDecision,
+  type Answer,
+  DEFAULT_ACCESS_RULES,
+  decideAccess,
+  parseAccessRules,
+  politeView,
+  subscriptionState,
+  transformView,
+  viewForWatcher,
+} from "./access-rules.ts";
+
+const rules: AccessRules = {
+  default: { action: "confirm", show: "lastSeen" },
+  people: {
+    bob: { action: "allow", show: "availability" },
+    eve: { action: "block", show: "status" },
+    mallory: { action: "polite-block", show: "lastSeen" },
+    carol: { action: "allow", show: "note" },
+  },
+  groups: [
+    { name: "work", members: ["carol", "dave", "frank"], rule: { action: "allow", show: "devices" } },
+    { name: "family", members: ["frank", "grace"], rule: { action: "allow", show: "lastSeen" } },
+    { name: "noisy", members: ["grace", "heidi"], rule: { action: "polite-block", show: "status" } },
+  ],
+  refuseAnonymous: false,
+};
+
+describe("decideAccess: precedence blocklist > anonymous > person > group > default", () => {
+  it.each<{
+    case: string;
+    handle: string;
+    anonymous?: boolean;
+    blocked?: string[];
+    refuseAnonymous?: boolean;
+    expected: Partial<AccessDecision>;
+  }>([
+    {
+      case: "a stranger gets the default",
+      handle: "zed",
+      expected: { action: "confirm", show: "lastSeen", because: "default" },
+    },
+    {
+      case: "a person's rule",
+      handle: "bob",
+      expected: { action: "allow", show: "availability", because: "person" },
+    },
+    {
+      case: "a person's rule wins over their group's",
+      handle: "carol",
+      expected: { action: "allow", show: "note", because: "person" },
+    },
+    {
+      case: "a group's rule wins over the default",
+      handle: "dave",
+      expected: { action: "allow", show: "devices", because: "group", group: "work" },
+    },
+    {
+      case: "two allowing groups: the one showing less",
+      handle: "frank",
+      expected: { action: "allow", show: "devices", group: "work" },
+    },
+    {
+      case: "allowing and polite-blocking groups: the strictest action",
+      handle: "grace",
+      expected: { action: "polite-block", group: "noisy" },
+    },
+    { case: "a blocked person's rule", handle: "eve", expected: { action: "block", because: "person" } },
+    {
+      case: "polite-block by person",
+      handle: "mallory",
+      expected: { action: "polite-block", because: "person" },
+    },
+    {
+      case: "the blocklist wins over an allowing rule",
+      handle: "bob",
+      blocked: ["bob"],
+      expected: { action: "block", because: "blocklist" },
+    },
+    {
+      case: "anonymous watchers, allowed",
+      handle: "bob",
+      anonymous: true,
+      expected: { action: "allow", because: "person" },
+    },
+    {
+      case: "anonymous watchers, refused",
+      handle: "bob",
+      anonymous: true,
+      refuseAnonymous: true,
+      expected: { action: "block", because: "anonymous" },
+    },
+    {
+      case: "refusing anonymous does not touch named watchers",
+      handle: "bob",
+      refuseAnonymous: true,
+      expected: { action: "allow" },
+    },
+  ])("$case", ({ handle, anonymous, blocked, refuseAnonymous, expected }) => {
+    const decision = decideAccess(
+      { ...rules, refuseAnonymous: refuseAnonymous ?? false },
+      new Set(blocked ?? []),
+      { handle, anonymous: anonymous ?? false },
+    );
+    expect(decision).toMatchObject(expected);
+  });
+
+  it("the default rules ask about strangers", () => {
+    expect(decideAccess(DEFAULT_ACCESS_RULES, new Set(), { handle: "x", anonymous: false }).action).toBe(
+      "confirm",
+    );
+  });
+});
+
+describe("subscriptionState: every action with every answer", () => {
+  const cases: [AccessDecision["action"], Answer, string][] = [
+    ["allow", undefined, "active"],
+    ["allow", "approve", "active"],
+    ["allow", "deny", "refused"],
+    ["confirm", undefined, "pending"],
+    ["confirm", "approve", "active"],
+    ["confirm", "deny", "refused"],
+    ["polite-block", undefined, "active"],
+    ["polite-block", "approve", "active"],
+    ["polite-block", "deny", "active"],
+    ["block", undefined, "refused"],
+    ["block", "approve", "refused"],
+    ["block", "deny", "refused"],
+  ];
+  it.each(cases)("%s with answer %s: %s", (action, answer, state) => {
+    expect(subscriptionState({ action, show: "lastSeen", because: "default" }, answer)).toBe(state);
+  });
+});
+
+const full: PresenceView = {
+  handle: "alice",
+  status: "open",
+  availability: "busy",
+  note: "in a meeting",
+  markup: { emoji: "📅" },
+  devices: [{ device: "Firefox", availability: "available", status: "open" }],
+  lastSeen: 1000,
+  contact: "im:alice",
+};
+
+describe("transformations: a hidden field is absent", () => {
+  it.each([
+    { show: "status", keys: ["contact", "handle", "status"] },
+    { show: "availability", keys: ["availability", "contact", "handle", "status"] },
+    { show: "note", keys: ["availability", "contact", "handle", "markup", "note", "status"] },
+    { show: "devices", keys: ["availability", "contact", "devices", "handle", "markup", "note", "status"] },
+    {
+      show: "lastSeen",
+      keys: ["availability", "contact", "devices", "handle", "lastSeen", "markup", "note", "status"],
+    },
+  ] as const)("$show", ({ show, keys }) => {
+    expect(Object.keys(transformView(full, show)).sort()).toEqual(keys);
+  });
+});
+
+describe("viewForWatcher", () => {
+  const allow = (show: AccessDecision["show"]): AccessDecision => ({
+    action: "allow",
+    show,
+    because: "person",
+  });
+  it("pending and refused watchers get nothing", () => {
+    expect(
+      viewForWatcher(full, { action: "confirm", show: "lastSeen", because: "default" }, undefined),
+    ).toBeNull();
+    expect(
+      viewForWatcher(full, { action: "block", show: "lastSeen", because: "person" }, "approve"),
+    ).toBeNull();
+    expect(viewForWatcher(full, allow("lastSeen"), "deny")).toBeNull();
+  });
+  it("allowed watchers get the transformed view", () => {
+    expect(viewForWatcher(full, allow("availability"), undefined)).toEqual({
+      handle: "alice",
+      status: "open",
+      availability: "busy",
+      contact: "im:alice",
+    });
+  });
+  it("polite-blocked watchers get the signed-out view frozen when the block began, whatever happens", () => {
+    const decision: AccessDecision = { action: "polite-block", show: "lastSeen", because: "person" };
+    expect(viewForWatcher(full, decision, undefined, 500)).toEqual(politeView("alice", "lastSeen", 500));
+    expect(viewForWatcher({ ...full, note: "changed" }, decision, undefined, 500)).toEqual(
+      viewForWatcher(full, decision, undefined, 500),
+    );
+    expect(politeView("alice", "lastSeen", 500)).toEqual({
+      handle: "alice",
+      status: "closed",
+      lastSeen: 500,
+    });
+    expect(politeView("alice", "note", 500)).toEqual({ handle: "alice", status: "closed" });
+    expect(politeView("alice", "lastSeen", undefined)).toEqual({ handle: "alice", status: "closed" });
+  });
+});
+
+describe("parseAccessRules refuses unknown input", () => {
+  it.each([
+    { case: "an unknown action", input: { ...rules, default: { action: "maybe", show: "status" } } },
+    {
+      case: "an unknown transformation",
+      input: { ...rules, default: { action: "allow", show: "everything" } },
+    },
+    {
+      case: "a person rule for a malformed handle",
+      input: { ...rules, people: { "not a handle": { action: "allow", show: "status" } } },
+    },
+    {
+      case: "too many people",
+      input: {
+        ...rules,
+        people: Object.fromEntries(
+          Array.from({ length: 201 }, (_, i) => [`user${i}`, { action: "allow", show: "status" }]),
+        ),
+      },
+    },
+    { case: "an unknown key", input: { ...rules, extra: true } },
+  ])("$case", ({ input }) => {
+    expect(parseAccessRules(input).ok).toBe(false);
+  });
+  it("accepts good rules", () => {
+    expect(parseAccessRules(rules)).toEqual({ ok: true, rules });
+  });
+});
