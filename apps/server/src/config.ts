@@ -1,7 +1,10 @@
 import {
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_WATCHER_POLICY,
+  INBOX_RATE,
   type LockoutPolicy,
+  type RatePolicy,
+  SENDER_RATE,
   type WatcherPolicy,
 } from "@pim/model";
 
@@ -18,6 +21,9 @@ export type ServerConfig = {
   watcherKeepMs: number;
   /** How often a room prunes old watcher information. */
   pruneEveryMs: number;
+  /** Messages one sender may send to one inbox, and one inbox may take in all (SPAM control). */
+  senderRate: RatePolicy;
+  inboxRate: RatePolicy;
 };
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -53,5 +59,13 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
     stalkerPerHour: positiveNumber(env.STALKER_FETCHES_PER_HOUR, DEFAULT_WATCHER_POLICY.stalkerPerHour),
     watcherKeepMs: positiveNumber(env.WATCHER_KEEP_MS, DEFAULT_WATCHER_POLICY.keepMs),
     pruneEveryMs: positiveNumber(env.WATCHER_PRUNE_EVERY_MS, DAY_MS),
+    senderRate: {
+      perMinute: positiveNumber(env.SENDER_RATE_PER_MINUTE, SENDER_RATE.perMinute),
+      burst: positiveNumber(env.SENDER_RATE_BURST, SENDER_RATE.burst),
+    },
+    inboxRate: {
+      perMinute: positiveNumber(env.INBOX_RATE_PER_MINUTE, INBOX_RATE.perMinute),
+      burst: positiveNumber(env.INBOX_RATE_BURST, INBOX_RATE.burst),
+    },
   };
 }

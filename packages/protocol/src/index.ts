@@ -2,6 +2,7 @@ export * from "./auth.ts";
 export * from "./decode.ts";
 export * from "./errors.ts";
 export * from "./handle.ts";
+export * from "./instant-messages.ts";
 export * from "./limits.ts";
 export * from "./presence.ts";
 export * from "./privacy.ts";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HandleSchema } from "./handle.ts";
+import { DeliveryRulesSchema } from "./instant-messages.ts";
 import { PresenceViewSchema } from "./presence.ts";
 import { SubscriptionStateSchema } from "./watchers.ts";
 
@@ -75,6 +76,7 @@ export const BlockSchema = z.object({ handle: HandleSchema });
 /** Everything the Privacy section edits, in one read. */
 export const PrivacySettingsSchema = z.object({
   rules: AccessRulesSchema,
+  delivery: DeliveryRulesSchema,
   visibility: VisibilityRulesSchema,
   blocked: z.array(z.string()),
 });

@@ -1,5 +1,16 @@
 import { z } from "zod";
 import { ErrorCodeSchema } from "./errors.ts";
+import {
+  ConversationDeletedSchema,
+  ConversationReadSchema,
+  MessageAckSchema,
+  MessageDeletedSchema,
+  MessageReadSchema,
+  MessageSendSchema,
+  MessageStoredSchema,
+  TypingNoticeSchema,
+  TypingSendSchema,
+} from "./instant-messages.ts";
 import { ChosenStateSchema, PresenceTupleSchema, PresenceViewSchema } from "./presence.ts";
 import { WatcherInfoSchema } from "./privacy.ts";
 import { BuddySchema, SubscriberSchema } from "./watchers.ts";
@@ -9,6 +20,9 @@ export const ClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ping"), id: z.string().max(64).optional() }),
   /** This tab has been idle (no input) for a while, or is active again. */
   z.object({ type: z.literal("device.idle"), idle: z.boolean() }),
+  MessageSendSchema,
+  MessageReadSchema,
+  TypingSendSchema,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
@@ -47,5 +61,11 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("watcher.updated"), watcher: WatcherInfoSchema }),
   /** My rules or blocklist changed (in another tab, or by a one-click block). */
   z.object({ type: z.literal("privacy.updated") }),
+  MessageAckSchema,
+  MessageStoredSchema,
+  MessageDeletedSchema,
+  ConversationReadSchema,
+  ConversationDeletedSchema,
+  TypingNoticeSchema,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -1,4 +1,7 @@
 import { Hono } from "hono";
+import type { Conversations } from "../messages/conversations.ts";
+import type { Inbox } from "../messages/inbox.ts";
+import type { Sender } from "../messages/sender.ts";
 import type { BuddyList } from "../presence/buddy-list.ts";
 import type { Presentity } from "../presence/presentity.ts";
 import type { Subscriptions } from "../presence/subscriptions.ts";
@@ -8,17 +11,21 @@ import { ApiError, errorResponse } from "./api-error.ts";
 import type { RoomDeps } from "./room-deps.ts";
 import { authRoutes } from "./routes/auth-routes.ts";
 import { buddyRoutes } from "./routes/buddy-routes.ts";
+import { messageRoutes } from "./routes/message-routes.ts";
 import { presenceRoutes } from "./routes/presence-routes.ts";
 import { privacyRoutes } from "./routes/privacy-routes.ts";
 import { roomCallRoutes } from "./routes/room-call-routes.ts";
 
-/** The parts of a room the presence routes work with. */
+/** The parts of a room the routes work with. */
 export type PresenceParts = {
   presentity: Presentity;
   subscriptions: Subscriptions;
   buddies: BuddyList;
   rooms: RoomClient;
   privacy: PrivacySettings;
+  conversations: Conversations;
+  sender: Sender;
+  inbox: Inbox;
 };
 
 /** The HTTP API of one principal's room, mounted under /parties/user/<handle>. */
@@ -28,7 +35,8 @@ export function createRoomApp(deps: RoomDeps, parts: PresenceParts) {
   app.route("/", buddyRoutes(deps, parts.buddies, parts.subscriptions));
   app.route("/", presenceRoutes(deps, parts.presentity, parts.rooms, parts.privacy));
   app.route("/", privacyRoutes(deps, parts.privacy, parts.subscriptions));
-  app.route("/rc", roomCallRoutes(deps, parts.subscriptions, parts.buddies));
+  app.route("/", messageRoutes(deps, parts.conversations, parts.inbox, parts.rooms));
+  app.route("/rc", roomCallRoutes(deps, parts.subscriptions, parts.buddies, parts.sender, parts.inbox));
   app.notFound(() => errorResponse(new ApiError(404, "not_found", "No such route.")));
   app.onError((error) => {
     if (error instanceof ApiError) return errorResponse(error);

@@ -1,3 +1,4 @@
+import { type Bucket, FRAME_RATE, take } from "@pim/model";
 import {
   CLOSE_CODES,
   type ClientMessage,
@@ -16,6 +17,9 @@ import { readToken } from "../auth/session-token.ts";
 import { readConfig, type ServerConfig, watcherPolicy } from "../config.ts";
 import { ApiError, errorResponse } from "../http/api-error.ts";
 import { createRoomApp } from "../http/app.ts";
+import { Conversations } from "../messages/conversations.ts";
+import { Inbox } from "../messages/inbox.ts";
+import { Sender } from "../messages/sender.ts";
 import { BuddyList } from "../presence/buddy-list.ts";
 import { Presentity } from "../presence/presentity.ts";
 import { pruneStoredWatchers, Subscriptions } from "../presence/subscriptions.ts";
@@ -23,12 +27,13 @@ import { PrivacySettings } from "../privacy/privacy-settings.ts";
 import { RoomClient } from "../rooms/room-client.ts";
 import { send } from "../socket/send.ts";
 import { AccountStore } from "../store/account-store.ts";
+import { ConversationStore } from "../store/conversation-store.ts";
 import { PresenceStore } from "../store/presence-store.ts";
 import { PrivacyStore } from "../store/privacy-store.ts";
 import { WatchStore } from "../store/watch-store.ts";
 
-/** What a room remembers about each socket: whose session it belongs to. */
-type SocketState = { sessionId: string };
+/** What a room remembers about each socket: whose session it belongs to, how fast it sends. */
+type SocketState = { sessionId: string; frames?: Bucket };
 
 /**
  * One principal's room (`user/<handle>`): their account, sessions and, as the service grows,
@@ -141,6 +146,30 @@ export default class UserRoom implements Party.Server {
       },
       now,
     );
+    const conversations = new Conversations(new ConversationStore(room.storage), {
+      changed: (message) => this.toOwnTabs({ type: "message.stored", message }),
+    });
+    const sender = new Sender(room.id, conversations, rooms, now);
+    const inbox = new Inbox(
+      room.id,
+      conversations,
+      {
+        rules: () => privacy.deliveryRules(),
+        isBlocked: (handle) => privacy.isBlocked(handle),
+        isBuddy: (handle) => buddies.isBuddy(handle),
+        presence: () => presentity.view().view,
+      },
+      rooms,
+      {
+        read: (conversation, upToSeq, unread) =>
+          this.toOwnTabs({ type: "conversation.read", conversation, upToSeq, unread }),
+        deleted: (conversation, seq) => this.toOwnTabs({ type: "message.deleted", conversation, seq }),
+        conversationDeleted: (conversation) => this.toOwnTabs({ type: "conversation.deleted", conversation }),
+        typing: (from, typing) => this.toOwnTabs({ type: "typing", from, typing }),
+      },
+      { sender: this.config.senderRate, inbox: this.config.inboxRate },
+      now,
+    );
     const app = createRoomApp(
       {
         roomId: room.id,
@@ -149,10 +178,27 @@ export default class UserRoom implements Party.Server {
         closeSockets: (sessionId, reason) => this.closeSockets(sessionId, reason),
         now,
       },
-      { presentity, subscriptions, buddies, rooms, privacy },
+      { presentity, subscriptions, buddies, rooms, privacy, conversations, sender, inbox },
     );
-    Object.assign(parts, { accounts, rooms, privacy, subscriptions, presentity, buddies, app });
-    await Promise.all([presentity.load(), subscriptions.load(), buddies.load(), privacy.load()]);
+    Object.assign(parts, {
+      accounts,
+      rooms,
+      privacy,
+      subscriptions,
+      presentity,
+      buddies,
+      conversations,
+      sender,
+      inbox,
+      app,
+    });
+    await Promise.all([
+      presentity.load(),
+      subscriptions.load(),
+      buddies.load(),
+      privacy.load(),
+      conversations.load(),
+    ]);
     return parts;
   }
 
@@ -229,8 +275,21 @@ export default class UserRoom implements Party.Server {
     frame: string | ArrayBuffer | ArrayBufferView,
     connection: Party.Connection<SocketState>,
   ): Promise<void> {
-    if (!connection.state) return; // not yet authenticated, or being closed
+    const state = connection.state;
+    if (!state) return; // not yet authenticated, or being closed
+    // A flood from one socket is refused frame by frame; everyone else is served as usual.
+    const allowance = take(state.frames, Date.now(), FRAME_RATE);
+    connection.setState({ ...state, frames: allowance.bucket });
     const decoded = decodeFrame(ClientMessageSchema, frame);
+    if (!allowance.ok) {
+      const message = "Too many messages at once. Slow down.";
+      if (decoded.ok && decoded.value.type === "message.send") {
+        send(connection, { type: "message.ack", id: decoded.value.id, state: "failed", reason: message });
+      } else {
+        send(connection, { type: "error", code: "rate_limited", message });
+      }
+      return;
+    }
     if (!decoded.ok) {
       send(connection, { type: "error", code: decoded.code, message: decoded.message });
       if (decoded.code === "too_large") connection.close(CLOSE_CODES.tooLarge, "frame too large");
@@ -251,6 +310,19 @@ export default class UserRoom implements Party.Server {
       case "device.idle":
         await parts.presentity.setIdle(connection.id, message.idle);
         return;
+      case "message.send":
+        // Acknowledged to the tab that sent it; every tab sees the stored message move.
+        send(connection, await parts.sender.send(message));
+        return;
+      case "message.read":
+        await parts.inbox.read(message.conversation.toLowerCase(), message.upToSeq);
+        return;
+      case "typing": {
+        const to = message.to.toLowerCase();
+        if (to === this.room.id) return;
+        void parts.rooms.call(to, "/rc/typing", { typing: message.typing }).catch(() => undefined);
+        return;
+      }
       default: {
         const unhandled: never = message;
         throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);
@@ -301,6 +373,9 @@ type RoomParts = {
   subscriptions: Subscriptions;
   presentity: Presentity;
   buddies: BuddyList;
+  conversations: Conversations;
+  sender: Sender;
+  inbox: Inbox;
   app: ReturnType<typeof createRoomApp>;
 };
 

@@ -39,6 +39,12 @@ export class BuddyList {
     this.buddies = await this.store.buddies();
   }
 
+  /** On my buddy list (asked or watching): for "buddies only" delivery rules. */
+  isBuddy(handle: string): boolean {
+    const buddy = this.buddies.get(handle);
+    return buddy !== undefined && buddy.state !== "ended";
+  }
+
   list(): Buddy[] {
     return [...this.buddies.values()].map(publicBuddy);
   }

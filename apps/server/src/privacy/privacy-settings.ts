@@ -2,6 +2,8 @@ import { DEFAULT_ACCESS_RULES } from "@pim/model";
 import {
   type AccessRules,
   canonicalHandle,
+  DEFAULT_DELIVERY_RULES,
+  type DeliveryRules,
   PRIVACY_LIMITS,
   type PrivacySettings as PrivacySettingsBody,
   parseWith,
@@ -17,7 +19,8 @@ export type Affected = { watcher: string } | "everyone";
 
 /**
  * A principal's privacy settings: ACCESS RULES (who sees my presence, and how much), VISIBILITY
- * RULES (how my watching shows to others), and the one blocklist used by presence and messages.
+ * RULES (how my watching shows to others), DELIVERY RULES (who may write to me, and when), and
+ * the one blocklist used by presence and messages.
  * Every change is checked here (no rules about myself, only real people, bounded) before it is
  * stored; then `changed` re-evaluates whom it affects.
  */
@@ -25,6 +28,7 @@ export class PrivacySettings {
   private rules: AccessRules = DEFAULT_ACCESS_RULES;
   private visibilityRules: VisibilityRules = DEFAULT_VISIBILITY_RULES;
   private blocked = new Set<string>();
+  private delivery: DeliveryRules = DEFAULT_DELIVERY_RULES;
 
   constructor(
     private readonly me: string,
@@ -38,6 +42,23 @@ export class PrivacySettings {
     this.rules = saved.rules;
     this.visibilityRules = saved.visibility;
     this.blocked = new Set(saved.blocked);
+    this.delivery = saved.delivery;
+  }
+
+  /** My DELIVERY RULES (instant messages). */
+  deliveryRules(): DeliveryRules {
+    return this.delivery;
+  }
+
+  async setDelivery(input: DeliveryRules): Promise<void> {
+    const delivery = { ...input, alwaysThrough: [...new Set(input.alwaysThrough.map(canonicalHandle))] };
+    await this.requireOthers(
+      delivery.alwaysThrough,
+      new Set(this.delivery.alwaysThrough),
+      "You always get through to yourself.",
+    );
+    this.delivery = delivery;
+    await this.store.saveDelivery(delivery);
   }
 
   accessRules(): AccessRules {
@@ -58,7 +79,12 @@ export class PrivacySettings {
   }
 
   settings(): PrivacySettingsBody {
-    return { rules: this.rules, visibility: this.visibilityRules, blocked: [...this.blocked].sort() };
+    return {
+      rules: this.rules,
+      delivery: this.delivery,
+      visibility: this.visibilityRules,
+      blocked: [...this.blocked].sort(),
+    };
   }
 
   async setRules(input: AccessRules): Promise<void> {

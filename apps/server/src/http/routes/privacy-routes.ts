@@ -1,4 +1,4 @@
-import { AccessRulesSchema, BlockSchema, VisibilityRulesSchema } from "@pim/protocol";
+import { AccessRulesSchema, BlockSchema, DeliveryRulesSchema, VisibilityRulesSchema } from "@pim/protocol";
 import { Hono } from "hono";
 import type { Principal } from "../../auth/authenticate.ts";
 import type { Subscriptions } from "../../presence/subscriptions.ts";
@@ -25,6 +25,11 @@ export function privacyRoutes(deps: RoomDeps, privacy: PrivacySettings, subscrip
 
   app.put("/privacy/rules", async (c) => {
     await privacy.setRules(await readJson(c.req.raw, AccessRulesSchema));
+    return c.json(privacy.settings());
+  });
+
+  app.put("/privacy/delivery", async (c) => {
+    await privacy.setDelivery(await readJson(c.req.raw, DeliveryRulesSchema));
     return c.json(privacy.settings());
   });
 

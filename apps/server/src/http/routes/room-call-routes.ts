@@ -1,6 +1,16 @@
-import { parseWith, RcFetchSchema, RcNotifySchema, RcSubscribeSchema } from "@pim/protocol";
+import {
+  parseWith,
+  RcDeliverSchema,
+  RcFetchSchema,
+  RcNotifySchema,
+  RcReceiptSchema,
+  RcSubscribeSchema,
+  RcTypingSchema,
+} from "@pim/protocol";
 import { Hono } from "hono";
 import type { z } from "zod";
+import type { Inbox } from "../../messages/inbox.ts";
+import type { Sender } from "../../messages/sender.ts";
 import type { BuddyList } from "../../presence/buddy-list.ts";
 import type { Subscriptions } from "../../presence/subscriptions.ts";
 import { ApiError } from "../api-error.ts";
@@ -8,7 +18,13 @@ import { type RoomCallEnv, requireRoomCall } from "../require-room-call.ts";
 import type { RoomDeps } from "../room-deps.ts";
 
 /** What other rooms may ask of this one; the caller is the verified signer, never the body. */
-export function roomCallRoutes(deps: RoomDeps, subscriptions: Subscriptions, buddies: BuddyList) {
+export function roomCallRoutes(
+  deps: RoomDeps,
+  subscriptions: Subscriptions,
+  buddies: BuddyList,
+  sender: Sender,
+  inbox: Inbox,
+) {
   const app = new Hono<RoomCallEnv>();
   app.use("*", requireRoomCall(deps));
 
@@ -52,6 +68,33 @@ export function roomCallRoutes(deps: RoomDeps, subscriptions: Subscriptions, bud
     const notification = body(c.get("body"), RcNotifySchema);
     const wanted = await buddies.notified(c.get("caller"), notification);
     if (!wanted) throw new ApiError(410, "not_found", "Not subscribed.");
+    return c.json({ ok: true });
+  });
+
+  /** An INSTANT MESSAGE for my inbox, from the calling room's principal. */
+  app.post("/deliver", async (c) => {
+    await requireAccount();
+    const message = body(c.get("body"), RcDeliverSchema);
+    return c.json(await inbox.deliver(c.get("caller"), message));
+  });
+
+  /** Would I accept a message from the caller now (shown to them before sending)? */
+  app.post("/deliverable", async (c) => {
+    await requireAccount();
+    const decision = inbox.decide(c.get("caller"));
+    return c.json(decision.accepted ? { accepting: true } : { accepting: false, message: decision.message });
+  });
+
+  /** The caller read these messages of mine. */
+  app.post("/receipt", async (c) => {
+    const { ids } = body(c.get("body"), RcReceiptSchema);
+    await sender.receipted(c.get("caller"), ids);
+    return c.json({ ok: true });
+  });
+
+  app.post("/typing", (c) => {
+    const { typing } = body(c.get("body"), RcTypingSchema);
+    inbox.typing(c.get("caller"), typing);
     return c.json({ ok: true });
   });
 

@@ -1,0 +1,66 @@
+import { DeliverableSchema, HistoryQuerySchema, parseWith } from "@pim/protocol";
+import { Hono } from "hono";
+import type { Principal } from "../../auth/authenticate.ts";
+import type { Conversations } from "../../messages/conversations.ts";
+import type { Inbox } from "../../messages/inbox.ts";
+import type { RoomClient } from "../../rooms/room-client.ts";
+import { ApiError } from "../api-error.ts";
+import type { RoomDeps } from "../room-deps.ts";
+import { requirePrincipal } from "./auth-routes.ts";
+import { handleParam } from "./buddy-routes.ts";
+
+type Env = { Variables: { principal: Principal } };
+
+/** The INBOX USER AGENT's API: conversations, history pages, deletions, "would they accept?". */
+export function messageRoutes(deps: RoomDeps, conversations: Conversations, inbox: Inbox, rooms: RoomClient) {
+  const app = new Hono<Env>();
+  app.use("/conversations", requirePrincipal(deps));
+  app.use("/conversations/*", requirePrincipal(deps));
+
+  app.get("/conversations", (c) =>
+    c.json({
+      conversations: conversations.all().map((meta) => ({
+        with: meta.with,
+        unread: meta.unread,
+        lastSeq: meta.lastSeq,
+        readUpTo: meta.readUpTo,
+        ...(meta.last ? { last: meta.last } : {}),
+      })),
+    }),
+  );
+
+  app.get("/conversations/:peer/messages", async (c) => {
+    const peer = handleParam(c.req.param("peer"));
+    const query = parseWith(HistoryQuerySchema, c.req.query());
+    if (!query.ok) throw new ApiError(400, query.code, query.message);
+    return c.json(await inbox.history(peer, query.value.before, query.value.limit));
+  });
+
+  app.delete("/conversations/:peer/messages/:seq", async (c) => {
+    const peer = handleParam(c.req.param("peer"));
+    const seq = Number(c.req.param("seq"));
+    if (!Number.isInteger(seq) || seq < 1)
+      throw new ApiError(400, "invalid", "That is not a message number.");
+    await inbox.deleteMessage(peer, seq);
+    return c.json({ ok: true });
+  });
+
+  app.delete("/conversations/:peer", async (c) => {
+    await inbox.deleteConversation(handleParam(c.req.param("peer")));
+    return c.json({ ok: true });
+  });
+
+  /** Told before sending: would the recipient accept a message from me now? */
+  app.get("/conversations/:peer/deliverable", async (c) => {
+    const peer = handleParam(c.req.param("peer"));
+    if (peer === deps.roomId)
+      return c.json({ accepting: false, message: "You cannot send a message to yourself." });
+    const reply = await rooms.call(peer, "/rc/deliverable", {});
+    if (reply.status === 404) throw new ApiError(404, "not_found", `No one has the handle ${peer}.`);
+    const parsed = parseWith(DeliverableSchema, reply.body);
+    if (!parsed.ok) throw new ApiError(502, "internal", "Their room could not answer.");
+    return c.json(parsed.value);
+  });
+
+  return app;
+}

@@ -1,0 +1,70 @@
+import type { StoredMessage } from "@pim/protocol";
+import type { ConversationMeta, ConversationStore } from "../store/conversation-store.ts";
+
+/**
+ * A principal's conversations, sent and received messages together in one order per
+ * conversation. The metas live in memory (one small value per conversation) so each new
+ * message gets its place synchronously, in the order messages arrive, before any await.
+ */
+export class Conversations {
+  private metas = new Map<string, ConversationMeta>();
+
+  constructor(
+    readonly store: ConversationStore,
+    private readonly outlets: { changed(message: StoredMessage): void },
+  ) {}
+
+  async load(): Promise<void> {
+    this.metas = await this.store.conversations();
+  }
+
+  has(peer: string): boolean {
+    return this.metas.has(peer);
+  }
+
+  meta(peer: string): ConversationMeta {
+    return this.metas.get(peer) ?? { with: peer, lastSeq: 0, readUpTo: 0, unread: 0 };
+  }
+
+  all(): ConversationMeta[] {
+    return [...this.metas.values()].sort((a, b) => (b.last?.sentAt ?? 0) - (a.last?.sentAt ?? 0));
+  }
+
+  /** Takes the next place in a conversation and stores the message there, with its meta. */
+  async append(
+    peer: string,
+    build: (seq: number) => StoredMessage,
+    direction: "sent" | "received",
+  ): Promise<StoredMessage> {
+    const before = this.meta(peer);
+    const message = build(before.lastSeq + 1);
+    const meta: ConversationMeta = {
+      ...before,
+      lastSeq: message.seq,
+      last: message,
+      unread: before.unread + (direction === "received" ? 1 : 0),
+    };
+    this.metas.set(peer, meta);
+    await this.store.putMessage(message, meta, direction);
+    this.outlets.changed(message);
+    return message;
+  }
+
+  /** A stored message changed (its state); the meta follows when it is the last one. */
+  async update(message: StoredMessage): Promise<void> {
+    const meta = this.metas.get(message.conversation);
+    const isLast = meta?.last?.seq === message.seq;
+    if (meta && isLast) this.metas.set(meta.with, { ...meta, last: message });
+    await this.store.updateMessage(message, isLast ? this.metas.get(message.conversation) : undefined);
+    this.outlets.changed(message);
+  }
+
+  async setMeta(meta: ConversationMeta): Promise<void> {
+    this.metas.set(meta.with, meta);
+    await this.store.putMeta(meta);
+  }
+
+  forget(peer: string): void {
+    this.metas.delete(peer);
+  }
+}

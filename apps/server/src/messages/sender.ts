@@ -1,0 +1,144 @@
+import {
+  canonicalHandle,
+  type MessageAck,
+  parseWith,
+  RcDeliverReplySchema,
+  RcExistsReplySchema,
+  type StoredMessage,
+} from "@pim/protocol";
+import type { RoomClient } from "../rooms/room-client.ts";
+import type { Conversations } from "./conversations.ts";
+
+export type SendRequest = { id: string; to: string; text: string };
+
+const UNREACHABLE = "Not delivered: their inbox could not be reached. Try again.";
+
+/**
+ * The SENDER side of the INSTANT MESSAGE SERVICE in my room: a message from one of my tabs is
+ * stored (state "sending") before anything else, handed to the recipient's room, and ends in
+ * "delivered" or "failed" with a reason; the tab that sent it gets an acknowledgement, and
+ * every tab sees the stored message change. Everything for one recipient runs in order, one
+ * at a time, so a conversation keeps the order in which messages were sent.
+ */
+export class Sender {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly me: string,
+    private readonly conversations: Conversations,
+    private readonly rooms: RoomClient,
+    private readonly now: () => number,
+  ) {}
+
+  send(request: SendRequest): Promise<MessageAck> {
+    const to = canonicalHandle(request.to);
+    if (to === this.me) {
+      return Promise.resolve(ack(request.id, "failed", "You cannot send a message to yourself."));
+    }
+    return this.inOrder(to, () => this.sendNow({ ...request, to }));
+  }
+
+  /** The recipient read my messages (their room says so, for these ids of mine). */
+  async receipted(from: string, ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const seq = await this.conversations.store.seqOf(from, id, "sent");
+      if (seq === undefined) continue;
+      const message = await this.conversations.store.message(from, seq);
+      if (message && message.from === this.me && message.state === "delivered") {
+        await this.conversations.update({ ...message, state: "read" });
+      }
+    }
+  }
+
+  private async sendNow(request: SendRequest & { to: string }): Promise<MessageAck> {
+    const { store } = this.conversations;
+    const knownSeq = await store.seqOf(request.to, request.id, "sent");
+    if (knownSeq !== undefined) {
+      // A resend: the room has it. Deliver again only if it never arrived.
+      const known = await store.message(request.to, knownSeq);
+      if (!known) return ack(request.id, "delivered"); // since deleted from my copy
+      if (known.state === "delivered" || known.state === "read") return ack(known.id, known.state);
+      return this.deliver(known);
+    }
+    if (!this.conversations.has(request.to)) {
+      // A first message: the recipient must exist, or nothing is stored.
+      const exists = await this.exists(request.to).catch(() => null);
+      if (exists === null) return ack(request.id, "failed", UNREACHABLE);
+      if (!exists) return ack(request.id, "failed", `No one has the handle ${request.to}.`);
+    }
+    const message = await this.conversations.append(
+      request.to,
+      (seq) => ({
+        id: request.id,
+        conversation: request.to,
+        from: this.me,
+        to: request.to,
+        text: request.text,
+        sentAt: this.now(),
+        seq,
+        state: "sending",
+      }),
+      "sent",
+    );
+    return this.deliver(message);
+  }
+
+  private async deliver(message: StoredMessage): Promise<MessageAck> {
+    let next: StoredMessage;
+    let retryAfter: number | undefined;
+    try {
+      const reply = await this.rooms.call(message.to, "/rc/deliver", {
+        id: message.id,
+        text: message.text,
+        sentAt: message.sentAt,
+      });
+      const parsed = parseWith(RcDeliverReplySchema, reply.body);
+      if (!parsed.ok) {
+        next = failed(message, UNREACHABLE);
+      } else if (parsed.value.accepted) {
+        next = { ...message, state: "delivered" };
+        delete next.reason;
+      } else {
+        next = failed(message, parsed.value.message);
+        retryAfter = parsed.value.retryAfter;
+      }
+    } catch (error) {
+      console.error(`delivery to ${message.to} failed`, error);
+      next = failed(message, UNREACHABLE);
+    }
+    await this.conversations.update(next);
+    return ack(next.id, next.state, next.reason, retryAfter);
+  }
+
+  private async exists(handle: string): Promise<boolean> {
+    const reply = await this.rooms.call(handle, "/rc/exists", {});
+    const parsed = parseWith(RcExistsReplySchema, reply.body);
+    return parsed.ok && parsed.value.exists;
+  }
+
+  /** Runs `task` after everything queued for this recipient. */
+  private inOrder<T>(to: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(to) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.catch(() => undefined);
+    this.queues.set(to, settled);
+    void settled.then(() => {
+      if (this.queues.get(to) === settled) this.queues.delete(to);
+    });
+    return run;
+  }
+}
+
+function failed(message: StoredMessage, reason: string): StoredMessage {
+  return { ...message, state: "failed", reason };
+}
+
+function ack(id: string, state: MessageAck["state"], reason?: string, retryAfter?: number): MessageAck {
+  return {
+    type: "message.ack",
+    id,
+    state,
+    ...(reason ? { reason } : {}),
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+  };
+}
