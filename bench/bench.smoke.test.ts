@@ -21,6 +21,9 @@ it("npm run bench --smoke runs every stage and writes well-formed results", () =
     expect(results).toMatchObject({ complete: true, cores: expect.any(Number) });
     expect(results.baseline.count).toBeGreaterThan(0);
     expect(results.fanout[0].latency.count).toBeGreaterThan(0);
+    const [messages] = results.messages.rates;
+    expect(messages.latency.count).toBeGreaterThan(0);
+    expect(messages.acknowledged).toBe(messages.sent);
     expect(results.storm.errors).toBe(0);
     expect(results.connections.sockets).toBe(20);
     expect(results.app.jsGzipKiB).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { AppLoadResult } from "./scenarios/app-load.ts";
 import type { ConnectionsResult } from "./scenarios/connections.ts";
 import type { FanoutResult } from "./scenarios/fanout.ts";
+import type { MessagesResult } from "./scenarios/messages.ts";
 import type { StormResult } from "./scenarios/storm.ts";
 import type { Summary } from "./stats.ts";
 
@@ -12,6 +13,7 @@ export type BenchResults = {
   node: string;
   options: Record<string, unknown>;
   baseline?: Summary;
+  messages?: MessagesResult;
   fanout?: FanoutResult[];
   storm?: StormResult;
   connections?: ConnectionsResult;
@@ -34,6 +36,18 @@ export function toMarkdown(r: BenchResults): string {
   const b = r.baseline;
   if (b)
     rows.push(`| baseline: echo round trip through a bare room | p50 ${b.p50} ms, p99 ${b.p99} ms | – | |`);
+  if (r.messages) {
+    for (const m of r.messages.rates) {
+      const isGoalRate = m.rate === 500;
+      const ok = m.latency.p99 <= 25 && (!b || m.latency.p50 <= 3 * b.p50);
+      rows.push(
+        `| instant messages at ${m.rate}/s over ${r.messages.users} users, send → recipient's socket | p50 ${m.latency.p50} ms (${ratio(m.latency.p50, b?.p50)}), p95 ${m.latency.p95} ms, p99 ${m.latency.p99} ms, max ${m.latency.max} ms; acknowledged ${m.acknowledged}/${m.sent}, failed ${m.failed} | ${isGoalRate ? "p99 ≤ 25 ms, p50 ≤ 3× baseline; " : ""}acks = sent | ${isGoalRate ? verdict(ok && m.acknowledged === m.sent) : verdict(m.acknowledged === m.sent)} |`,
+      );
+    }
+    rows.push(
+      `| highest measured message rate with p99 < 100 ms | ${r.messages.highestRateUnder100ms ?? "none"}${r.messages.highestRateUnder100ms ? "/s" : ""} | – | |`,
+    );
+  }
   for (const f of r.fanout ?? []) {
     const goal = f.subscribers >= 500 ? "p99 ≤ 100 ms" : "–";
     const ok = f.subscribers < 500 || f.latency.p99 <= 100;

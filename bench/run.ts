@@ -10,6 +10,7 @@ import { appLoad } from "./scenarios/app-load.ts";
 import { baseline } from "./scenarios/baseline.ts";
 import { connections } from "./scenarios/connections.ts";
 import { fanout } from "./scenarios/fanout.ts";
+import { messages } from "./scenarios/messages.ts";
 import { storm } from "./scenarios/storm.ts";
 
 const USAGE = `usage: npm run bench -- [options]
@@ -17,7 +18,8 @@ const USAGE = `usage: npm run bench -- [options]
   --users N                   principals in the presence storm (default 100; 20 buddies each)
   --sockets N                 idle authenticated sockets for the memory figure (default 2000)
   --duration S                seconds per sustained stage (default 5)
-  --rate N                    messages a second for the message stage (needs instant messages)
+  --rates 100,300,500,1000    message rates (messages a second) for the instant-message stage
+  --im-users N                principals the messages are spread over (default 200)
   --smoke                     a few seconds at tiny sizes (what npm test runs)
   --out DIR                   where results go (default bench/results)
   --no-readme                 do not update the README table`;
@@ -43,7 +45,8 @@ try {
       users: { type: "string" },
       sockets: { type: "string" },
       duration: { type: "string" },
-      rate: { type: "string" },
+      rates: { type: "string" },
+      "im-users": { type: "string" },
       smoke: { type: "boolean" },
       out: { type: "string" },
       "no-readme": { type: "boolean" },
@@ -69,17 +72,18 @@ const subscriberSizes = (
 const users = positiveInt("users", values.users as string | undefined, smoke ? 6 : 100);
 const sockets = positiveInt("sockets", values.sockets as string | undefined, smoke ? 20 : 2000);
 const duration = positiveInt("duration", values.duration as string | undefined, smoke ? 1 : 5);
-const rate = positiveInt("rate", values.rate as string | undefined, 500);
+const messageRates = (typeof values.rates === "string" ? values.rates : smoke ? "20" : "100,300,500,1000")
+  .split(",")
+  .map((s) => positiveInt("rates", s.trim(), 0));
+const imUsers = positiveInt("im-users", values["im-users"] as string | undefined, smoke ? 10 : 200);
 const outDir = typeof values.out === "string" ? values.out : join(import.meta.dirname, "results");
 
 const results: BenchResults = {
   date: new Date().toISOString(),
   cores: cpus().length,
   node: process.versions.node,
-  options: { smoke, subscriberSizes, users, sockets, duration, rate },
-  notes: [
-    "Instant-message latency (100/300/1,000 msg/s over 200 users) is not measured yet: instant messages are not built (issue 5).",
-  ],
+  options: { smoke, subscriberSizes, users, sockets, duration, messageRates, imUsers },
+  notes: [],
   complete: false,
 };
 
@@ -137,10 +141,24 @@ async function stage<T>(name: string, run: () => Promise<T>): Promise<T> {
 
 try {
   server = await stage("starting partykit dev (fresh storage)", () =>
-    startServer({ config: "bench/partykit.bench.json", vars: { LOCKOUT_MS: "60000" } }),
+    startServer({
+      config: "bench/partykit.bench.json",
+      // The load generator is one client sending for 200 people: rate limits would measure themselves.
+      vars: {
+        LOCKOUT_MS: "60000",
+        SENDER_RATE_PER_MINUTE: "1000000",
+        SENDER_RATE_BURST: "100000",
+        INBOX_RATE_PER_MINUTE: "1000000",
+        INBOX_RATE_BURST: "100000",
+      },
+    }),
   );
   results.baseline = await stage("baseline: echo through a bare room", () =>
     baseline(server as TestServer, smoke ? 50 : 1000),
+  );
+  results.messages = await stage(
+    `instant messages over ${imUsers} users at ${messageRates.join(", ")} a second`,
+    () => messages(server as TestServer, imUsers, messageRates, duration),
   );
   results.fanout = [];
   for (const size of subscriberSizes) {

@@ -1,5 +1,6 @@
 import {
   CLOSE_CODES,
+  type ClientMessage,
   canonicalHandle,
   decodeFrame,
   type ServerMessage,
@@ -9,6 +10,8 @@ import { type QueryClient, queryOptions, useQuery, useQueryClient } from "@tanst
 import PartySocket from "partysocket";
 import { useEffect, useRef } from "react";
 import { buddiesQueryOptions, subscribersQueryOptions } from "../features/buddies/queries.ts";
+import { applyMessageEvent } from "../features/messages/cache.ts";
+import { unsent } from "../features/messages/outbox.ts";
 import { ownPresenceQueryOptions } from "../features/presence/queries.ts";
 import { privacyQueryOptions, watchersQueryOptions } from "../features/privacy/queries.ts";
 import { deviceLabel, fetchSession } from "../features/session/queries.ts";
@@ -24,6 +27,19 @@ export function socketStatusQueryOptions() {
   });
 }
 
+/** This tab's socket to its room, while it is open. */
+let current: PartySocket | null = null;
+
+/**
+ * Sends a frame to my room now, if the socket is open. False otherwise: callers keep what must
+ * not be lost (the outbox) and it goes out when the room greets the socket again.
+ */
+export function sendToRoom(message: ClientMessage): boolean {
+  if (!current || current.readyState !== WebSocket.OPEN) return false;
+  current.send(JSON.stringify(message));
+  return true;
+}
+
 /** A tab with no input for this long counts as idle: its device turns "away". */
 const IDLE_AFTER_MS = 5 * 60_000;
 
@@ -32,6 +48,9 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
   switch (message.type) {
     case "hello":
       queryClient.setQueryData(socketStatusQueryOptions().queryKey, "connected");
+      // Events missed while disconnected: read what the room holds now.
+      void queryClient.invalidateQueries({ queryKey: ["conversations", handle] });
+      void queryClient.invalidateQueries({ queryKey: ["history", handle] });
       return;
     case "presence.self":
       queryClient.setQueryData(ownPresenceQueryOptions(handle).queryKey, message.presence);
@@ -55,6 +74,14 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
         message.subscriber,
         ...list.filter((s) => s.handle !== message.subscriber.handle),
       ]);
+      return;
+    case "message.ack":
+    case "message.stored":
+    case "message.deleted":
+    case "conversation.read":
+    case "conversation.deleted":
+    case "typing":
+      applyMessageEvent(queryClient, handle, message);
       return;
     case "watcher.updated":
       queryClient.setQueryData(watchersQueryOptions(handle).queryKey, (list) =>
@@ -125,8 +152,15 @@ export function useRoomSocket(handle: string, onSessionEnded: (notice: string) =
         console.warn("undecodable server message", decoded.message);
         return;
       }
-      if (decoded.value.type === "hello") greeted = true;
       applyServerMessage(queryClient, handle, decoded.value);
+      if (decoded.value.type === "hello") {
+        greeted = true;
+        current = socket;
+        // Whatever was sent but not acknowledged goes again, in order, with the same ids.
+        for (const entry of unsent(queryClient, handle)) {
+          sendToRoom({ type: "message.send", id: entry.id, to: entry.to, text: entry.text });
+        }
+      }
     });
     socket.addEventListener("close", (event: CloseEvent) => {
       if (disposed) return;
@@ -135,6 +169,7 @@ export function useRoomSocket(handle: string, onSessionEnded: (notice: string) =
         end(`You were signed out${event.reason ? ` (${event.reason})` : ""}.`);
         return;
       }
+      if (current === socket) current = null;
       setStatus("reconnecting");
       if (!greeted) void checkSession();
       greeted = false;
@@ -160,6 +195,7 @@ export function useRoomSocket(handle: string, onSessionEnded: (notice: string) =
 
     return () => {
       disposed = true;
+      if (current === socket) current = null;
       clearTimeout(timer);
       for (const name of events) window.removeEventListener(name, activity);
       socket.close();

@@ -3,6 +3,7 @@ import { timeAgo } from "../../lib/time.ts";
 import { useNow } from "../../lib/useNow.ts";
 import { presenceLabel, presenceTone } from "../presence/presence-labels.ts";
 import { useBlock, usePrivacy } from "../privacy/usePrivacy.ts";
+import { openConversation } from "../shell/useSection.ts";
 import { useBuddies, useRemoveBuddy } from "./useBuddies.ts";
 
 /** The buddy list: each buddy's presence, note and last seen, live; available people first. */
@@ -48,6 +49,13 @@ function BuddyRow({ buddy }: { buddy: Buddy }) {
           <span className="last-seen">Last seen {timeAgo(view.lastSeen, now)}</span>
         ) : null}
       </span>
+      <button
+        type="button"
+        aria-label={`Message ${buddy.handle}`}
+        onClick={() => openConversation(buddy.handle)}
+      >
+        Message
+      </button>
       <button
         type="button"
         className="quiet"

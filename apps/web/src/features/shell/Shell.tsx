@@ -1,8 +1,11 @@
+import { useEffect } from "react";
 import { ApiError } from "../../lib/api.ts";
 import { useRoomSocket, useSocketStatus } from "../../lib/socket.ts";
 import { AddBuddy } from "../buddies/AddBuddy.tsx";
 import { BuddyList } from "../buddies/BuddyList.tsx";
 import { WatchRequests } from "../buddies/WatchRequests.tsx";
+import { MessagesSection } from "../messages/MessagesSection.tsx";
+import { useUnreadTotal } from "../messages/useMessages.ts";
 import { LookUp } from "../presence/LookUp.tsx";
 import { StatusEditor } from "../presence/StatusEditor.tsx";
 import { PrivacySection } from "../privacy/PrivacySection.tsx";
@@ -18,6 +21,11 @@ export function Shell() {
   const status = useSocketStatus();
   const signOut = useSignOut();
   const [section, setSection] = useSection();
+  const unread = useUnreadTotal();
+  useEffect(() => {
+    // Total unread in the page title, so it shows on the tab itself.
+    document.title = unread > 0 ? `(${unread}) pim` : "pim";
+  }, [unread]);
 
   return (
     <div className="shell">
@@ -60,6 +68,7 @@ export function Shell() {
             onClick={() => setSection(name)}
           >
             {TITLES[name]}
+            {name === "messages" && unread > 0 ? <span className="badge"> {unread} unread</span> : null}
           </button>
         ))}
       </nav>
@@ -73,9 +82,7 @@ export function Shell() {
             <LookUp />
           </>
         ) : section === "messages" ? (
-          <p className="empty">
-            Instant messages are on their way: this is where your conversations will be.
-          </p>
+          <MessagesSection />
         ) : (
           <PrivacySection />
         )}

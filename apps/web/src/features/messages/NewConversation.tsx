@@ -1,0 +1,33 @@
+import { HandleSchema } from "@pim/protocol";
+import { type FormEvent, useState } from "react";
+import { openConversation } from "../shell/useSection.ts";
+
+/** A new-message box: any handle. */
+export function NewConversation() {
+  const [handle, setHandle] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const checked = HandleSchema.safeParse(handle.trim());
+    if (!checked.success) {
+      setProblem(checked.error.issues[0]?.message ?? "That is not a handle.");
+      return;
+    }
+    setProblem(null);
+    setHandle("");
+    openConversation(checked.data);
+  }
+
+  return (
+    <form onSubmit={submit} className="inline" aria-label="New message">
+      <input aria-label="Message to (handle)" value={handle} onChange={(e) => setHandle(e.target.value)} />
+      <button type="submit">New message</button>
+      {problem ? (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import { connect, type TestSocket } from "../../apps/server/test/harness/client.ts";
+import type { TestServer } from "../../apps/server/test/harness/server.ts";
+import { type Summary, summarize } from "../stats.ts";
+import { createPrincipals, inBatches } from "./population.ts";
+
+export type MessageRateResult = {
+  rate: number;
+  latency: Summary;
+  sent: number;
+  acknowledged: number;
+  delivered: number;
+  failed: number;
+};
+
+export type MessagesResult = {
+  users: number;
+  rates: MessageRateResult[];
+  /** The highest measured rate whose p99 stayed under 100 ms (null: none did). */
+  highestRateUnder100ms: number | null;
+};
+
+/**
+ * INSTANT MESSAGES across rooms: `users` principals with one socket each; at each rate, for
+ * `seconds`, a random sender sends to a random other user. Latency is from the send on the
+ * sender's socket to the message's arrival on the recipient's socket (one process, one clock).
+ */
+export async function messages(
+  server: TestServer,
+  users: number,
+  rates: number[],
+  seconds: number,
+): Promise<MessagesResult> {
+  const principals = await createPrincipals(server, users, "im");
+  const sockets: TestSocket[] = [];
+  await inBatches(principals, 50, async (p) => {
+    sockets.push(await connect(server, p));
+  });
+  const byHandle = new Map(principals.map((p, i) => [p.handle, sockets[i] as TestSocket]));
+
+  const results: MessageRateResult[] = [];
+  for (const rate of rates) {
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    let acknowledged = 0;
+    let failed = 0;
+    const listeners = principals.map((p) => {
+      const socket = byHandle.get(p.handle) as TestSocket;
+      const listener = (
+        m: { type: string; id?: string; state?: string; message?: { id: string; from: string } },
+        at: number,
+      ) => {
+        if (m.type === "message.ack" && m.id && sentAt.has(m.id)) {
+          acknowledged++;
+          if (m.state === "failed") failed++;
+        } else if (m.type === "message.stored" && m.message && m.message.from !== p.handle) {
+          const start = sentAt.get(m.message.id);
+          if (start !== undefined) latencies.push(at - start);
+        }
+      };
+      socket.listeners.add(listener as never);
+      return [socket, listener] as const;
+    });
+
+    // Sends in ticks of 10 ms, so rates above 100 a second are not bound by timer granularity.
+    const total = rate * seconds;
+    const started = performance.now();
+    let sent = 0;
+    while (sent < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+      for (; sent < due; sent++) {
+        const from = Math.floor(Math.random() * users);
+        let to = Math.floor(Math.random() * (users - 1));
+        if (to >= from) to++;
+        const id = randomUUID();
+        sentAt.set(id, performance.now());
+        sockets[from]?.send({ type: "message.send", id, to: principals[to]?.handle, text: `bench ${sent}` });
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Everything sent must be acknowledged; wait for the tail, within reason.
+    const deadline = performance.now() + 15_000;
+    while (acknowledged < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const [socket, listener] of listeners) socket.listeners.delete(listener as never);
+    results.push({
+      rate,
+      latency: summarize(latencies),
+      sent: total,
+      acknowledged,
+      delivered: latencies.length,
+      failed,
+    });
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  for (const socket of sockets) socket.close();
+  const under = results.filter((r) => r.latency.p99 < 100 && r.acknowledged === r.sent).map((r) => r.rate);
+  return { users, rates: results, highestRateUnder100ms: under.length ? Math.max(...under) : null };
+}

@@ -1,0 +1,154 @@
+import { expect, test } from "@playwright/test";
+import { PASSWORD, Person } from "../fixtures/app.ts";
+
+test("Alice and Bob converse, and Alice sees her message delivered, then read", async ({ browser }) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  await alice.signUp();
+  await bob.signUp();
+  await bob.goTo("Messages");
+
+  await alice.messageTo(bob.handle);
+  await alice.send(bob.handle, "Lunch at noon?");
+  await expect(alice.message(bob.handle, "Lunch at noon?")).toContainText("Delivered");
+
+  // Bob, with Messages open elsewhere, sees a new conversation with one unread message.
+  const inList = bob.page
+    .getByRole("list", { name: "Conversations" })
+    .getByRole("listitem", { name: alice.handle.toLowerCase() });
+  await expect(inList).toContainText("1 unread");
+  await expect(bob.page).toHaveTitle("(1) pim");
+  await inList.getByRole("button").click();
+  await expect(bob.message(alice.handle, "Lunch at noon?")).toBeVisible();
+  await expect(inList).not.toContainText("unread");
+  await expect(bob.page).toHaveTitle("pim");
+  await expect(alice.message(bob.handle, "Lunch at noon?")).toContainText("Read");
+
+  await bob.send(alice.handle, "Sure, see you there");
+  await expect(alice.message(bob.handle, "Sure, see you there")).toBeVisible();
+  await expect(bob.message(alice.handle, "Sure, see you there")).toContainText(/Delivered|Read/);
+  await alice.close();
+  await bob.close();
+});
+
+test("a message to a signed-out Bob is waiting for him when he signs in", async ({ browser }) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  await bob.signUp();
+  await bob.signOut();
+  await alice.signUp();
+  await alice.messageTo(bob.handle);
+  await alice.send(bob.handle, "Call me when you are back");
+  await expect(alice.message(bob.handle, "Call me when you are back")).toContainText("Delivered");
+
+  await bob.fillCredentials(PASSWORD);
+  await bob.page.getByRole("button", { name: "Sign in" }).click();
+  await bob.expectSignedIn();
+  await expect(bob.page.getByRole("navigation", { name: "Main" })).toContainText("1 unread");
+  await bob.goTo("Messages");
+  await bob.page.getByRole("list", { name: "Conversations" }).getByRole("button").first().click();
+  await expect(bob.message(alice.handle, "Call me when you are back")).toBeVisible();
+  await alice.close();
+  await bob.close();
+});
+
+test("a blocked sender sees 'not delivered'", async ({ browser }) => {
+  const alice = await Person.open(browser, "alice");
+  const mallory = await Person.open(browser, "mallory");
+  await alice.signUp();
+  await mallory.signUp();
+  await alice.goTo("Privacy");
+  await alice.page.getByLabel("Handle to block").fill(mallory.handle);
+  await alice.page.getByRole("button", { name: "Block", exact: true }).click();
+  await expect(alice.page.getByRole("list", { name: "Blocked people" })).toContainText(
+    mallory.handle.toLowerCase(),
+  );
+
+  await mallory.messageTo(alice.handle);
+  // Told before sending, in the same words as for anyone who may not write.
+  await expect(mallory.conversation(alice.handle).getByRole("status")).toHaveText(
+    "This person is not accepting messages from you.",
+  );
+  await mallory.send(alice.handle, "hello?");
+  await expect(mallory.message(alice.handle, "hello?")).toContainText(
+    "Not delivered: This person is not accepting messages from you.",
+  );
+  await alice.close();
+  await mallory.close();
+});
+
+test("Alice's second tab shows the messages she sends from the first", async ({ browser }) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  await alice.signUp();
+  await bob.signUp();
+  const secondTab = await alice.page.context().newPage();
+  await secondTab.goto(`/#/messages/${bob.handle.toLowerCase()}`);
+  const second = new Person(secondTab, alice.handle);
+  await second.expectSignedIn();
+
+  await alice.messageTo(bob.handle);
+  await alice.send(bob.handle, "sent from tab one");
+  await expect(second.message(bob.handle, "sent from tab one")).toContainText("Delivered");
+  await alice.close();
+  await bob.close();
+});
+
+test("markup in a message is shown as text, and no script runs", async ({ browser }) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  await alice.signUp();
+  await bob.signUp();
+  const dialogs: string[] = [];
+  for (const person of [alice, bob])
+    person.page.on("dialog", (d) => void d.dismiss().then(() => dialogs.push(d.message())));
+
+  const evil = `<img src=x onerror=alert(1)> <script>alert(2)</script> see https://example.com/a?b=1 and javascript:alert(3)`;
+  await alice.messageTo(bob.handle);
+  await alice.send(bob.handle, evil);
+  await bob.messageTo(alice.handle);
+  const shown = bob.message(alice.handle, "<img src=x onerror=alert(1)>");
+  await expect(shown).toContainText("<script>alert(2)</script>");
+  await expect(shown.locator("img")).toHaveCount(0);
+  await expect(shown.locator("script")).toHaveCount(0);
+  // Only the web link became a link.
+  await expect(shown.getByRole("link")).toHaveCount(1);
+  await expect(shown.getByRole("link")).toHaveAttribute("href", "https://example.com/a?b=1");
+  expect(dialogs).toEqual([]);
+  await alice.close();
+  await bob.close();
+});
+
+test("a message written while the connection is down is sent once it is back, exactly once", async ({
+  browser,
+}) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  // Stand between Alice's tab and her room, so the connection can go down and come back.
+  let offline = false;
+  const routes: { close(options?: { code?: number; reason?: string }): Promise<void> }[] = [];
+  await alice.page.routeWebSocket(/\/parties\/user\//, (socket) => {
+    if (!offline) socket.connectToServer(); // offline: the tab's socket leads nowhere
+    routes.push(socket);
+  });
+  await alice.signUp();
+  await bob.signUp();
+  await alice.messageTo(bob.handle);
+
+  offline = true;
+  await routes.at(-1)?.close({ code: 4000, reason: "network down" });
+  await expect(alice.page.getByRole("status").filter({ hasText: "Reconnecting" })).toBeVisible();
+  await alice.send(bob.handle, "written in a tunnel");
+  await expect(alice.message(bob.handle, "written in a tunnel")).toContainText("Sending…");
+
+  offline = false;
+  await routes.at(-1)?.close({ code: 4000, reason: "still down" }); // the next attempt reaches the room
+  await expect(alice.message(bob.handle, "written in a tunnel")).toContainText("Delivered");
+  await bob.messageTo(alice.handle);
+  await expect(bob.message(alice.handle, "written in a tunnel")).toHaveCount(1);
+  await alice.page.reload();
+  await alice.expectSignedIn();
+  await expect(alice.message(bob.handle, "written in a tunnel")).toHaveCount(1);
+  await alice.close();
+  await bob.close();
+});
