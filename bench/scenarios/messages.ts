@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { connect, type TestSocket } from "../../apps/server/test/harness/client.ts";
 import type { TestServer } from "../../apps/server/test/harness/server.ts";
 import { type Summary, summarize } from "../stats.ts";
-import { createPrincipals, inBatches } from "./population.ts";
+import { createPrincipals } from "./population.ts";
 
 export type MessageRateResult = {
   rate: number;
@@ -11,6 +11,8 @@ export type MessageRateResult = {
   acknowledged: number;
   delivered: number;
   failed: number;
+  /** Why messages failed, with counts (the reasons the sender was given). */
+  failures: Record<string, number>;
 };
 
 export type MessagesResult = {
@@ -32,10 +34,11 @@ export async function messages(
   seconds: number,
 ): Promise<MessagesResult> {
   const principals = await createPrincipals(server, users, "im");
+  // sockets[i] is principals[i]'s: a message goes out on its sender's own socket.
   const sockets: TestSocket[] = [];
-  await inBatches(principals, 50, async (p) => {
-    sockets.push(await connect(server, p));
-  });
+  for (let i = 0; i < principals.length; i += 50) {
+    sockets.push(...(await Promise.all(principals.slice(i, i + 50).map((p) => connect(server, p)))));
+  }
   const byHandle = new Map(principals.map((p, i) => [p.handle, sockets[i] as TestSocket]));
 
   const results: MessageRateResult[] = [];
@@ -44,15 +47,26 @@ export async function messages(
     const latencies: number[] = [];
     let acknowledged = 0;
     let failed = 0;
+    const failures: Record<string, number> = {};
     const listeners = principals.map((p) => {
       const socket = byHandle.get(p.handle) as TestSocket;
       const listener = (
-        m: { type: string; id?: string; state?: string; message?: { id: string; from: string } },
+        m: {
+          type: string;
+          id?: string;
+          state?: string;
+          reason?: string;
+          message?: { id: string; from: string };
+        },
         at: number,
       ) => {
         if (m.type === "message.ack" && m.id && sentAt.has(m.id)) {
           acknowledged++;
-          if (m.state === "failed") failed++;
+          if (m.state === "failed") {
+            failed++;
+            const reason = m.reason ?? "no reason";
+            failures[reason] = (failures[reason] ?? 0) + 1;
+          }
         } else if (m.type === "message.stored" && m.message && m.message.from !== p.handle) {
           const start = sentAt.get(m.message.id);
           if (start !== undefined) latencies.push(at - start);
@@ -89,6 +103,7 @@ export async function messages(
       acknowledged,
       delivered: latencies.length,
       failed,
+      failures,
     });
     await new Promise((r) => setTimeout(r, 500));
   }
