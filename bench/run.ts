@@ -20,6 +20,8 @@ const USAGE = `usage: npm run bench -- [options]
   --duration S                seconds per sustained stage (default 5)
   --rates 100,300,500,1000    message rates (messages a second) for the instant-message stage
   --im-users N                principals the messages are spread over (default 200)
+  --only messages,fanout,...  run only these stages (of messages, fanout, storm, connections, app;
+                              the baseline always runs); the README is then left as it is
   --smoke                     a few seconds at tiny sizes (what npm test runs)
   --out DIR                   where results go (default bench/results)
   --no-readme                 do not update the README table`;
@@ -48,6 +50,7 @@ try {
       rates: { type: "string" },
       "im-users": { type: "string" },
       smoke: { type: "boolean" },
+      only: { type: "string" },
       out: { type: "string" },
       "no-readme": { type: "boolean" },
       help: { type: "boolean" },
@@ -76,6 +79,17 @@ const messageRates = (typeof values.rates === "string" ? values.rates : smoke ? 
   .split(",")
   .map((s) => positiveInt("rates", s.trim(), 0));
 const imUsers = positiveInt("im-users", values["im-users"] as string | undefined, smoke ? 10 : 200);
+const STAGES = ["messages", "fanout", "storm", "connections", "app"] as const;
+const only =
+  typeof values.only === "string"
+    ? values.only.split(",").map((name) => {
+        const stageName = name.trim();
+        if (!(STAGES as readonly string[]).includes(stageName))
+          fail(`--only: no stage called ${JSON.stringify(stageName)}`);
+        return stageName;
+      })
+    : [...STAGES];
+const runs = (name: (typeof STAGES)[number]) => only.includes(name);
 const outDir = typeof values.out === "string" ? values.out : join(import.meta.dirname, "results");
 
 const results: BenchResults = {
@@ -99,7 +113,8 @@ function save(): void {
   if (!smoke) {
     writeFileSync(join(outDir, "latest.json"), json);
     writeFileSync(join(outDir, "latest.md"), `${markdown}\n`);
-    if (!values["no-readme"]) updateReadme(join(import.meta.dirname, "../README.md"), markdown);
+    if (!values["no-readme"] && only.length === STAGES.length)
+      updateReadme(join(import.meta.dirname, "../README.md"), markdown);
   }
   console.log(`\n${markdown}\n\nresults: ${outDir}`);
 }
@@ -156,28 +171,43 @@ try {
   results.baseline = await stage("baseline: echo through a bare room", () =>
     baseline(server as TestServer, smoke ? 50 : 1000),
   );
-  results.messages = await stage(
-    `instant messages over ${imUsers} users at ${messageRates.join(", ")} a second`,
-    () => messages(server as TestServer, imUsers, messageRates, duration),
-  );
-  results.fanout = [];
-  for (const size of subscriberSizes) {
-    results.fanout.push(
-      await stage(`presence fan-out to ${size} subscribers`, () =>
-        fanout(server as TestServer, size, smoke ? 2 : duration, String(size)),
-      ),
+  if (runs("messages")) {
+    results.messages = await stage(
+      `instant messages over ${imUsers} users at ${messageRates.join(", ")} a second`,
+      () => messages(server as TestServer, imUsers, messageRates, duration),
     );
   }
-  results.storm = await stage(
-    `presence storm: ${users} principals × ${Math.min(20, users - 1)} buddies`,
-    () => storm(server as TestServer, users, Math.min(20, users - 1), smoke ? 500 : 3_000),
-  );
-  results.connections = await stage(`${sockets} idle authenticated sockets`, () =>
-    connections(server as TestServer, sockets),
-  );
-  results.app = await stage("the app in headless Chromium", () =>
-    appLoad(server as TestServer, smoke ? 1 : 5),
-  );
+  if (runs("fanout")) {
+    results.fanout = [];
+    for (const size of subscriberSizes) {
+      results.fanout.push(
+        await stage(`presence fan-out to ${size} subscribers`, () =>
+          fanout(server as TestServer, size, smoke ? 2 : duration, String(size)),
+        ),
+      );
+    }
+  }
+  if (runs("storm")) {
+    results.storm = await stage(
+      `presence storm: ${users} principals × ${Math.min(20, users - 1)} buddies`,
+      () => storm(server as TestServer, users, Math.min(20, users - 1), smoke ? 500 : 3_000),
+    );
+  }
+  if (runs("connections")) {
+    // A fresh server process on the same storage, so earlier stages' rooms do not count here.
+    await stage("restarting the server for the memory figure", async () => {
+      await server?.stop();
+      await server?.restart();
+    });
+    results.connections = await stage(`${sockets} idle authenticated sockets`, () =>
+      connections(server as TestServer, sockets),
+    );
+  }
+  if (runs("app")) {
+    results.app = await stage("the app in headless Chromium", () =>
+      appLoad(server as TestServer, smoke ? 1 : 5),
+    );
+  }
   results.complete = true;
   save();
   await shutdown(0);

@@ -70,11 +70,20 @@ export async function fanout(
     socket.listeners.add(listener as never);
     return [socket, listener] as const;
   });
+  // Ten changes in one second by the clock of the person making them: one every 100 ms, each
+  // sent on schedule whether or not the server has answered the previous one yet.
+  const burst: Promise<void>[] = [];
   for (let i = 0; i < 10; i++) {
-    await setPresence(server, presentity, { note: `burst-${i}` });
+    burst.push(setPresence(server, presentity, { note: `burst-${i}` }));
     await new Promise((r) => setTimeout(r, 100));
   }
-  await new Promise((r) => setTimeout(r, 1_500));
+  await Promise.all(burst);
+  // Until every subscriber has the final state (or long enough to say it never came).
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && [...counts.values()].some((notes) => notes.at(-1) !== "burst-9")) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 1_500)); // nothing more may follow
   for (const [socket, listener] of listeners) socket.listeners.delete(listener as never);
   const perSubscriber = [...counts.values()].map((notes) => notes.length);
   const lastIsFinal = [...counts.values()].every((notes) => notes.at(-1) === "burst-9");

@@ -152,3 +152,23 @@ test("a message written while the connection is down is sent once it is back, ex
   await alice.close();
   await bob.close();
 });
+
+test("Bob refuses messages while signed out, and Alice is told before she sends", async ({ browser }) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  await alice.signUp();
+  await bob.signUp();
+  await bob.goTo("Privacy");
+  await bob.page.getByLabel("While you are signed out").selectOption("refuse");
+  await expect(bob.page.getByLabel("While you are signed out")).toHaveValue("refuse");
+  await bob.close(); // his last tab: he is signed out (CLOSED) after the grace period
+
+  await alice.messageTo(bob.handle);
+  await expect(alice.conversation(bob.handle).getByRole("status")).toHaveText(
+    "This person is not accepting messages while signed out. Try again later.",
+    { timeout: 30_000 },
+  );
+  await alice.send(bob.handle, "are you there?");
+  await expect(alice.message(bob.handle, "are you there?")).toContainText("Not delivered");
+  await alice.close();
+});

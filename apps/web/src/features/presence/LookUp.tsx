@@ -2,6 +2,7 @@ import { HandleSchema } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
 import { timeAgo } from "../../lib/time.ts";
 import { useNow } from "../../lib/useNow.ts";
+import { openConversation } from "../shell/useSection.ts";
 import { presenceLabel } from "./presence-labels.ts";
 import { useFetchedPresence } from "./useOwnPresence.ts";
 
@@ -40,7 +41,10 @@ export function LookUp() {
           {fetched.data.note ? ` — “${fetched.data.note}”` : ""}
           {fetched.data.status === "closed" && fetched.data.lastSeen !== undefined
             ? ` (last seen ${timeAgo(fetched.data.lastSeen, now)})`
-            : ""}
+            : ""}{" "}
+          <button type="button" className="quiet" onClick={() => openConversation(fetched.data.handle)}>
+            Message {fetched.data.handle}
+          </button>
         </p>
       ) : null}
     </section>

@@ -9,6 +9,7 @@ export function StatusEditor() {
   const { data: presence } = useOwnPresence();
   const mutation = useSetPresence();
   const [note, setNote] = useState("");
+  const [clearsAfter, setClearsAfter] = useState("0");
   const savedNote = presence?.chosen.note ?? "";
   useEffect(() => setNote(savedNote), [savedNote]);
 
@@ -21,8 +22,14 @@ export function StatusEditor() {
 
   function saveNote(event: FormEvent) {
     event.preventDefault();
-    mutation.mutate({ note: note.trim() === "" ? null : note });
+    const empty = note.trim() === "";
+    const ms = Number(clearsAfter);
+    mutation.mutate({
+      note: empty ? null : note,
+      noteExpiresAt: empty || ms === 0 ? null : Date.now() + ms,
+    });
   }
+  const expiresAt = presence.chosen.noteExpiresAt;
 
   return (
     <section aria-label="Your status" className="status-editor">
@@ -53,7 +60,22 @@ export function StatusEditor() {
             onChange={(e) => setNote(e.target.value)}
           />
         </label>
+        <label>
+          Clears
+          <select value={clearsAfter} onChange={(e) => setClearsAfter(e.target.value)}>
+            {NOTE_EXPIRY.map(([label, ms]) => (
+              <option key={label} value={String(ms)}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="submit">Set note</button>
+        {presence.chosen.note && expiresAt ? (
+          <span className="hint">
+            until {new Date(expiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+          </span>
+        ) : null}
       </form>
       <label className="check">
         <input
@@ -71,6 +93,15 @@ export function StatusEditor() {
     </section>
   );
 }
+
+/** When a note clears by itself (its expiry time), for the note form. */
+const NOTE_EXPIRY: [string, number][] = [
+  ["never", 0],
+  ["in 30 minutes", 30 * 60_000],
+  ["in 1 hour", 60 * 60_000],
+  ["in 4 hours", 4 * 60 * 60_000],
+  ["in a day", 24 * 60 * 60_000],
+];
 
 function withoutNulls(update: SetPresence): Partial<ChosenState> {
   const result: Partial<ChosenState> = {};

@@ -1,10 +1,11 @@
 import { Blocklist } from "./Blocklist.tsx";
+import { DeliveryRulesEditor } from "./DeliveryRulesEditor.tsx";
 import { RulesEditor } from "./RulesEditor.tsx";
 import { SeeWhatTheySee } from "./SeeWhatTheySee.tsx";
 import { VisibilityEditor } from "./VisibilityEditor.tsx";
 import { WatcherInformation } from "./WatcherInformation.tsx";
 
-/** Privacy: my access rules, who watched me, whom I block, and how my own watching shows. */
+/** Privacy: who watched me, who sees me and how much, whom I block, who may write to me, how my watching shows. */
 export function PrivacySection() {
   return (
     <div className="privacy">
@@ -12,6 +13,7 @@ export function PrivacySection() {
       <RulesEditor />
       <SeeWhatTheySee />
       <Blocklist />
+      <DeliveryRulesEditor />
       <VisibilityEditor />
     </div>
   );

@@ -1,5 +1,6 @@
 import {
   type AccessRules,
+  type DeliveryRules,
   type PrivacySettings,
   PrivacySettingsSchema,
   type VisibilityRules,
@@ -40,6 +41,13 @@ export function previewQueryOptions(handle: string, watcher: string) {
 
 export function saveRules(handle: string, rules: AccessRules): Promise<PrivacySettings> {
   return request(roomPath(handle, "/privacy/rules"), PrivacySettingsSchema, { method: "PUT", body: rules });
+}
+
+export function saveDelivery(handle: string, delivery: DeliveryRules): Promise<PrivacySettings> {
+  return request(roomPath(handle, "/privacy/delivery"), PrivacySettingsSchema, {
+    method: "PUT",
+    body: delivery,
+  });
 }
 
 export function saveVisibility(handle: string, visibility: VisibilityRules): Promise<PrivacySettings> {

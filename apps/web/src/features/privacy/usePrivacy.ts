@@ -1,10 +1,11 @@
-import type { AccessRules, PrivacySettings, VisibilityRules } from "@pim/protocol";
+import type { AccessRules, DeliveryRules, PrivacySettings, VisibilityRules } from "@pim/protocol";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useHandle } from "../session/useSession.ts";
 import {
   block,
   previewQueryOptions,
   privacyQueryOptions,
+  saveDelivery,
   saveRules,
   saveVisibility,
   unblock,
@@ -37,6 +38,7 @@ function usePrivacyMutation<T>(change: (handle: string, input: T) => Promise<Pri
 }
 
 export const useSaveRules = () => usePrivacyMutation<AccessRules>(saveRules);
+export const useSaveDelivery = () => usePrivacyMutation<DeliveryRules>(saveDelivery);
 export const useSaveVisibility = () => usePrivacyMutation<VisibilityRules>(saveVisibility);
 export const useBlock = () => usePrivacyMutation<string>(block);
 export const useUnblock = () => usePrivacyMutation<string>(unblock);

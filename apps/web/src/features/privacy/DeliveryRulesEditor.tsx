@@ -1,0 +1,89 @@
+import { canonicalHandle, type DeliveryRules } from "@pim/protocol";
+import { type FormEvent, useState } from "react";
+import { errorText } from "./errors.ts";
+import { usePrivacy, useSaveDelivery } from "./usePrivacy.ts";
+
+/** My DELIVERY RULES: who may write to me, what happens while I am signed out or busy. */
+export function DeliveryRulesEditor() {
+  const { data } = usePrivacy();
+  const save = useSaveDelivery();
+  const [handle, setHandle] = useState("");
+  if (!data) return null;
+  const rules = data.delivery;
+  const update = (next: Partial<DeliveryRules>) => save.mutate({ ...rules, ...next });
+
+  function addException(event: FormEvent) {
+    event.preventDefault();
+    const who = canonicalHandle(handle.trim());
+    if (!who) return;
+    save.mutate(
+      { ...rules, alwaysThrough: [...rules.alwaysThrough, who] },
+      { onSuccess: () => setHandle("") },
+    );
+  }
+
+  return (
+    <section aria-label="Who may write to you" className="card">
+      <h3>Who may write to you</h3>
+      <label>
+        Messages from
+        <select
+          aria-label="Who may write to you"
+          value={rules.whoMayWrite}
+          onChange={(e) => update({ whoMayWrite: e.target.value as DeliveryRules["whoMayWrite"] })}
+        >
+          <option value="anyone">Anyone</option>
+          <option value="buddies">People on my buddy list</option>
+          <option value="nobody">Nobody</option>
+        </select>
+      </label>
+      <label>
+        While I am signed out
+        <select
+          aria-label="While you are signed out"
+          value={rules.whileClosed}
+          onChange={(e) => update({ whileClosed: e.target.value as DeliveryRules["whileClosed"] })}
+        >
+          <option value="accept">Keep messages for me</option>
+          <option value="refuse">Refuse messages (senders are told)</option>
+        </select>
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={rules.readReceipts}
+          onChange={(e) => update({ readReceipts: e.target.checked })}
+        />
+        Let senders see when I have read their messages
+      </label>
+      <h4>While busy or do not disturb, these people still get through loudly</h4>
+      <ul aria-label="Always get through">
+        {rules.alwaysThrough.map((who) => (
+          <li key={who}>
+            <span>{who}</span>
+            <button
+              type="button"
+              className="quiet"
+              onClick={() => update({ alwaysThrough: rules.alwaysThrough.filter((h) => h !== who) })}
+            >
+              Remove {who}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={addException} className="inline" aria-label="Add someone who always gets through">
+        <input
+          aria-label="Always gets through (handle)"
+          value={handle}
+          onChange={(e) => setHandle(e.target.value)}
+        />
+        <button type="submit">Add</button>
+      </form>
+      {save.error ? (
+        <p role="alert" className="error">
+          {errorText(save.error)}
+        </p>
+      ) : null}
+    </section>
+  );
+}
