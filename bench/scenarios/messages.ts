@@ -92,8 +92,9 @@ export async function messages(
       }
       await new Promise((r) => setTimeout(r, 10));
     }
-    // Everything sent must be acknowledged; wait for the tail, within reason.
-    const deadline = performance.now() + 15_000;
+    // Everything sent must be acknowledged: wait for the backlog to drain (a rate above what
+    // the runtime sustains queues up), within reason.
+    const deadline = performance.now() + 90_000;
     while (acknowledged < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const [socket, listener] of listeners) socket.listeners.delete(listener as never);
     results.push({

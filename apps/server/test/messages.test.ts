@@ -313,6 +313,20 @@ describe("nothing lost, nothing doubled", () => {
     aliceTab.close();
   });
 
+  it("a socket that floods is refused frame by frame, and everyone else is served", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const flooder = await connect(server, alice);
+    for (let i = 0; i < 300; i++) flooder.send({ type: "ping", id: `p${i}` });
+    const refused = await flooder.next("error", (m) => m.code === "rate_limited");
+    expect(refused.message).toMatch(/slow down/i);
+    const bobTab = await connect(server, bob);
+    bobTab.send({ type: "ping", id: "still-here" });
+    await bobTab.next("pong", (m) => m.id === "still-here");
+    flooder.close();
+    bobTab.close();
+  });
+
   it("unknown recipients and messages to yourself are refused, nothing stored", async () => {
     const alice = await signUp(server);
     const aliceTab = await connect(server, alice);

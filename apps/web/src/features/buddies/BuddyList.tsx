@@ -2,7 +2,7 @@ import type { Buddy } from "@pim/protocol";
 import { timeAgo } from "../../lib/time.ts";
 import { useNow } from "../../lib/useNow.ts";
 import { presenceLabel, presenceTone } from "../presence/presence-labels.ts";
-import { useBlock, usePrivacy } from "../privacy/usePrivacy.ts";
+import { useBlock, usePrivacy, useUnblock } from "../privacy/usePrivacy.ts";
 import { openConversation } from "../shell/useSection.ts";
 import { useBuddies, useRemoveBuddy } from "./useBuddies.ts";
 
@@ -24,6 +24,7 @@ export function BuddyList() {
 function BuddyRow({ buddy }: { buddy: Buddy }) {
   const remove = useRemoveBuddy();
   const blockBuddy = useBlock();
+  const unblockBuddy = useUnblock();
   const blocked = usePrivacy().data?.blocked.includes(buddy.handle) ?? false;
   const now = useNow(30_000);
   const { view } = buddy;
@@ -65,7 +66,17 @@ function BuddyRow({ buddy }: { buddy: Buddy }) {
       >
         Remove
       </button>
-      {blocked ? null : (
+      {blocked ? (
+        <button
+          type="button"
+          className="quiet"
+          aria-label={`Unblock ${buddy.handle}`}
+          disabled={unblockBuddy.isPending}
+          onClick={() => unblockBuddy.mutate(buddy.handle)}
+        >
+          Unblock
+        </button>
+      ) : (
         <button
           type="button"
           className="quiet"
