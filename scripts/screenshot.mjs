@@ -81,6 +81,30 @@ try {
   await me.getByRole("listitem", { name: "sam" }).getByText("Last seen").waitFor({ timeout: 20_000 });
   await me.screenshot({ path: join(root, "docs/screenshot.png") });
   console.log("wrote docs/screenshot.png");
+
+  // A conversation: Jonas writes, Maria answers (docs/messages.png).
+  const say = async (page, to, text) => {
+    await page.getByLabel(`Message to ${to}`).fill(text);
+    await page.getByRole("button", { name: "Send" }).click();
+  };
+  await people.jonas.goto(`${origin}/#/messages/maria`);
+  await say(people.jonas, "maria", "Are we still on for the launch review at 4?");
+  await say(people.jonas, "maria", "Draft is here: https://example.com/launch-draft");
+  await me.goto(`${origin}/#/messages/jonas`);
+  await me.getByText("Draft is here").first().waitFor();
+  await say(me, "jonas", "Yes! Reading it now.");
+  await people.jonas.getByText("Reading it now").first().waitFor();
+  await me.getByText("Read", { exact: true }).first().waitFor();
+  await me.screenshot({ path: join(root, "docs/messages.png") });
+  console.log("wrote docs/messages.png");
+
+  // Privacy: who watched Maria, and her rules (docs/privacy.png).
+  for (let i = 0; i < 5; i++) await people.aiko.request.get(`${origin}/parties/user/aiko/presence/maria`);
+  await me.goto(`${origin}/#/privacy`);
+  await me.getByRole("table", { name: "Watchers" }).getByText("Poller").waitFor();
+  await me.setViewportSize({ width: 1100, height: 900 });
+  await me.screenshot({ path: join(root, "docs/privacy.png") });
+  console.log("wrote docs/privacy.png");
 } finally {
   await browser.close();
   process.kill(-server.pid, "SIGTERM");

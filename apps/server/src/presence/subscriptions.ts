@@ -103,8 +103,17 @@ export class Subscriptions {
 
   /** "See what X sees": exactly what this room would send X now (as a named watcher). */
   preview(watcher: string): WatcherPreview {
-    const record = this.watchers.get(watcher);
-    const { decision, answer, state } = this.decide(watcher, false);
+    // What an anonymous watcher was answered is not shown under their handle: trying handles
+    // here must not tell which one hides behind an alias.
+    const stored = this.watchers.get(watcher);
+    const record = stored?.anonymous ? undefined : stored;
+    const privacy = this.privacy();
+    const decision = decideAccess(privacy.accessRules(), privacy.blocklist(), {
+      handle: watcher,
+      anonymous: false,
+    });
+    const answer = record?.answer;
+    const state = subscriptionState(decision, answer);
     const politeSince =
       decision.action === "polite-block"
         ? (record?.politeSince ?? this.presentity().signedOutSince())

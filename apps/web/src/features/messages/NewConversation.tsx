@@ -21,7 +21,12 @@ export function NewConversation() {
 
   return (
     <form onSubmit={submit} className="inline" aria-label="New message">
-      <input aria-label="Message to (handle)" value={handle} onChange={(e) => setHandle(e.target.value)} />
+      <input
+        aria-label="Message to (handle)"
+        placeholder="Write to (handle)"
+        value={handle}
+        onChange={(e) => setHandle(e.target.value)}
+      />
       <button type="submit">New message</button>
       {problem ? (
         <p role="alert" className="error">

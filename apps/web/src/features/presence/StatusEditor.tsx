@@ -10,6 +10,9 @@ export function StatusEditor() {
   const mutation = useSetPresence();
   const [note, setNote] = useState("");
   const [clearsAfter, setClearsAfter] = useState("0");
+  // The checkbox follows the click at once (a controlled input would flip back until the
+  // mutation is pending); the room's answer then takes over.
+  const [invisibleDraft, setInvisibleDraft] = useState<boolean | null>(null);
   const savedNote = presence?.chosen.note ?? "";
   useEffect(() => setNote(savedNote), [savedNote]);
 
@@ -80,8 +83,11 @@ export function StatusEditor() {
       <label className="check">
         <input
           type="checkbox"
-          checked={chosen.invisible}
-          onChange={(e) => mutation.mutate({ invisible: e.target.checked })}
+          checked={invisibleDraft ?? chosen.invisible}
+          onChange={(e) => {
+            setInvisibleDraft(e.target.checked);
+            mutation.mutate({ invisible: e.target.checked }, { onSettled: () => setInvisibleDraft(null) });
+          }}
         />
         Invisible
       </label>

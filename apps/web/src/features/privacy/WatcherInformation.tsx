@@ -81,43 +81,48 @@ function WatcherRow({ watcher, now }: { watcher: WatcherInfo; now: number }) {
       <td>
         {timeAgo(watcher.firstAt, now)}, {timeAgo(watcher.lastAt, now)}
       </td>
-      <td className="actions">
-        {watcher.state === "pending" ? (
-          <>
-            <button type="button" onClick={() => answer.mutate({ watcher: watcher.id, decision: "approve" })}>
-              Approve {name}
-            </button>
+      <td>
+        <div className="actions">
+          {watcher.state === "pending" ? (
+            <>
+              <button
+                type="button"
+                onClick={() => answer.mutate({ watcher: watcher.id, decision: "approve" })}
+              >
+                Approve {name}
+              </button>
+              <button
+                type="button"
+                className="quiet"
+                onClick={() => answer.mutate({ watcher: watcher.id, decision: "deny" })}
+              >
+                Deny {name}
+              </button>
+            </>
+          ) : null}
+          {watcher.handle ? (
+            privacy?.blocked.includes(watcher.handle) ? (
+              <span>Blocked</span>
+            ) : (
+              <button type="button" className="danger" onClick={() => blockPerson.mutate(watcher.id)}>
+                Block {name}
+              </button>
+            )
+          ) : privacy && !privacy.rules.refuseAnonymous ? (
             <button
               type="button"
-              className="quiet"
-              onClick={() => answer.mutate({ watcher: watcher.id, decision: "deny" })}
+              className="danger"
+              onClick={() => saveRules.mutate({ ...privacy.rules, refuseAnonymous: true })}
             >
-              Deny {name}
+              Refuse anonymous watchers
             </button>
-          </>
-        ) : null}
-        {watcher.handle ? (
-          privacy?.blocked.includes(watcher.handle) ? (
-            <span>Blocked</span>
-          ) : (
-            <button type="button" className="danger" onClick={() => blockPerson.mutate(watcher.id)}>
-              Block {name}
-            </button>
-          )
-        ) : privacy && !privacy.rules.refuseAnonymous ? (
-          <button
-            type="button"
-            className="danger"
-            onClick={() => saveRules.mutate({ ...privacy.rules, refuseAnonymous: true })}
-          >
-            Refuse anonymous watchers
-          </button>
-        ) : null}
-        {error ? (
-          <span role="alert" className="error">
-            {errorText(error)}
-          </span>
-        ) : null}
+          ) : null}
+          {error ? (
+            <span role="alert" className="error">
+              {errorText(error)}
+            </span>
+          ) : null}
+        </div>
       </td>
     </tr>
   );
