@@ -234,6 +234,19 @@ describe("room-to-room calls", () => {
     );
     expect(await errorOf(forged)).toMatchObject({ status: 403, code: "forbidden" });
   });
+
+  it("refuses a socket from outside imitating a room-to-room NOTIFICATION channel", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    // Even with a valid session of the room's own principal, the channel header is refused.
+    await expect(
+      openSocket(server, bob.handle, {
+        cookie: bob.cookie,
+        origin: server.origin,
+        headers: { "x-pim-room-call": `${alice.handle}:${Date.now()}:AAAA` },
+      }),
+    ).rejects.toMatchObject({ status: 403 });
+  });
 });
 
 describe("bad input", () => {

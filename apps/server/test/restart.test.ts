@@ -1,3 +1,4 @@
+import { VIEW_WRITE_DELAY_MS } from "@pim/model";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connect, PASSWORD, post, signIn, signUp } from "./harness/client.ts";
 import { startServer, type TestServer } from "./harness/server.ts";
@@ -26,10 +27,12 @@ it("accounts and sessions survive a restart on the same storage", async () => {
   expect(taken.status).toBe(409);
 });
 
-it("buddy lists and subscriptions survive a restart, and presence flows again", async () => {
+const headers = (s: { cookie: string }) => ({ cookie: s.cookie, origin: server.origin });
+
+/** Bob subscribes to Alice and she approves. */
+async function bobWatchesAlice() {
   const alice = await signUp(server);
   const bob = await signUp(server);
-  const headers = (s: { cookie: string }) => ({ cookie: s.cookie, origin: server.origin });
   await post(server, `/parties/user/${bob.handle}/buddies`, { handle: alice.handle }, headers(bob));
   await post(
     server,
@@ -37,6 +40,11 @@ it("buddy lists and subscriptions survive a restart, and presence flows again", 
     { decision: "approve" },
     headers(alice),
   );
+  return { alice, bob };
+}
+
+it("buddy lists and subscriptions survive a restart, and presence flows again", async () => {
+  const { alice, bob } = await bobWatchesAlice();
   await server.stop("SIGKILL");
   await server.restart();
 
@@ -55,4 +63,26 @@ it("buddy lists and subscriptions survive a restart, and presence flows again", 
   );
   aliceTab.close();
   bobTab.close();
+});
+
+it("a buddy's latest presence is written soon after it arrives, so a crash later keeps it", async () => {
+  const { alice, bob } = await bobWatchesAlice();
+  const bobTab = await connect(server, bob);
+  const aliceTab = await connect(server, alice);
+  await post(server, `/parties/user/${alice.handle}/presence`, { note: "back at 3" }, headers(alice));
+  await bobTab.next(
+    "buddy.updated",
+    (m) => m.buddy.handle === alice.handle && m.buddy.view?.note === "back at 3",
+  );
+  bobTab.close();
+  await new Promise((r) => setTimeout(r, VIEW_WRITE_DELAY_MS + 1_000));
+  await server.stop("SIGKILL");
+  await server.restart();
+
+  // Over HTTP, without a socket (which would refresh every buddy): what Bob's room had written.
+  const buddies = await fetch(`${server.url}/parties/user/${bob.handle}/buddies`, { headers: headers(bob) });
+  expect(await buddies.json()).toMatchObject({
+    buddies: [{ handle: alice.handle, state: "active", view: { status: "open", note: "back at 3" } }],
+  });
+  aliceTab.close();
 });

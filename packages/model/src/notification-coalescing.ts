@@ -9,6 +9,14 @@ export type CoalescePolicy = {
 
 export const DEFAULT_COALESCE_POLICY: CoalescePolicy = { windowMs: 1_000 };
 
+/**
+ * A subscriber's room writes a buddy's new view (presence alone, not a subscription change) this
+ * long after it arrives, together with any others: presence is refreshed from each buddy's room
+ * whenever the subscriber comes back, so a view lost in a crash costs nothing, while a disk write
+ * per notification would make every change wait on hundreds of subscribers' disks.
+ */
+export const VIEW_WRITE_DELAY_MS = 5_000;
+
 /** Per subscriber: what was last sent, when, and the latest view held back, if any. */
 export type CoalesceState = {
   lastSent: PresenceView | null;

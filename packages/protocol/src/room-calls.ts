@@ -51,3 +51,24 @@ export const RcNotifySchema = z.object({
   seq: z.number(),
 });
 export type RcNotify = z.infer<typeof RcNotifySchema>;
+
+/**
+ * The NOTIFICATION channel: a socket a presentity's room keeps open to each subscriber's room,
+ * opened with a signed upgrade to this path (so every frame on it is the signer's), because a
+ * frame on an open socket costs far less than a room-to-room HTTP call when one change goes to
+ * hundreds of subscribers. A frame with `n` (numbering the frames of one channel) asks for a
+ * reply; one without is answered only when it is not wanted or failed.
+ */
+export const RC_CHANNEL_PATH = "/rc/channel";
+export const RcChannelFrameSchema = z.object({
+  type: z.literal("notify"),
+  n: z.number().int().nonnegative().optional(),
+  notification: RcNotifySchema,
+});
+export type RcChannelFrame = z.infer<typeof RcChannelFrameSchema>;
+/** subscriber's room -> presentity's room: stored ("notified"), not subscribed ("gone"), or failed. */
+export const RcChannelReplySchema = z.object({
+  type: z.enum(["notified", "gone", "failed"]),
+  n: z.number().int().nonnegative().optional(),
+});
+export type RcChannelReply = z.infer<typeof RcChannelReplySchema>;

@@ -36,17 +36,46 @@ export class Conversations {
     build: (seq: number) => StoredMessage,
     direction: "sent" | "received",
   ): Promise<StoredMessage> {
+    const message = this.reserve(peer, build, direction);
+    await this.store.putMessage(message, this.meta(peer), direction);
+    this.outlets.changed(message);
+    return message;
+  }
+
+  /**
+   * Takes the next place in a conversation for a message not stored yet (one being sent): my
+   * tabs see it at once; `commit` stores it, with its final state, in one write. A crash in
+   * between loses nothing acknowledged: the sending tab still holds it and sends it again.
+   */
+  place(peer: string, build: (seq: number) => StoredMessage): StoredMessage {
+    const message = this.reserve(peer, build, "sent");
+    this.outlets.changed(message);
+    return message;
+  }
+
+  /** Stores a placed message (and its id, so a resend is recognized) in its final state. */
+  async commit(message: StoredMessage): Promise<void> {
+    const meta = this.metas.get(message.conversation) ?? this.meta(message.conversation);
+    const isLast = meta.last?.seq === message.seq;
+    const current = isLast ? { ...meta, last: message } : meta;
+    this.metas.set(message.conversation, current);
+    await this.store.putMessage(message, current, "sent");
+    this.outlets.changed(message);
+  }
+
+  private reserve(
+    peer: string,
+    build: (seq: number) => StoredMessage,
+    direction: "sent" | "received",
+  ): StoredMessage {
     const before = this.meta(peer);
     const message = build(before.lastSeq + 1);
-    const meta: ConversationMeta = {
+    this.metas.set(peer, {
       ...before,
       lastSeq: message.seq,
       last: message,
       unread: before.unread + (direction === "received" ? 1 : 0),
-    };
-    this.metas.set(peer, meta);
-    await this.store.putMessage(message, meta, direction);
-    this.outlets.changed(message);
+    });
     return message;
   }
 

@@ -14,9 +14,9 @@ export type SendRequest = { id: string; to: string; text: string };
 const UNREACHABLE = "Not delivered: their inbox could not be reached. Try again.";
 
 /**
- * The SENDER side of the INSTANT MESSAGE SERVICE in my room: a message from one of my tabs is
- * stored (state "sending") before anything else, handed to the recipient's room, and ends in
- * "delivered" or "failed" with a reason; the tab that sent it gets an acknowledgement, and
+ * The SENDER side of the INSTANT MESSAGE SERVICE in my room: a message from one of my tabs takes
+ * its place (state "sending"), is handed to the recipient's room, and is stored as "delivered"
+ * or "failed" with a reason; the tab that sent it then gets an acknowledgement, and
  * every tab sees the stored message change. Everything for one recipient runs in order, one
  * at a time, so a conversation keeps the order in which messages were sent.
  */
@@ -66,24 +66,24 @@ export class Sender {
       if (exists === null) return ack(request.id, "failed", UNREACHABLE);
       if (!exists) return ack(request.id, "failed", `No one has the handle ${request.to}.`);
     }
-    const message = await this.conversations.append(
-      request.to,
-      (seq) => ({
-        id: request.id,
-        conversation: request.to,
-        from: this.me,
-        to: request.to,
-        text: request.text,
-        sentAt: this.now(),
-        seq,
-        state: "sending",
-      }),
-      "sent",
-    );
-    return this.deliver(message);
+    const message = this.conversations.place(request.to, (seq) => ({
+      id: request.id,
+      conversation: request.to,
+      from: this.me,
+      to: request.to,
+      text: request.text,
+      sentAt: this.now(),
+      seq,
+      state: "sending",
+    }));
+    return this.deliver(message, true);
   }
 
-  private async deliver(message: StoredMessage): Promise<MessageAck> {
+  /**
+   * Hands a message to the recipient's room and keeps the outcome. A new message is stored
+   * only then, in one write with its final state: "sending" lives in memory and on my tabs.
+   */
+  private async deliver(message: StoredMessage, isNew = false): Promise<MessageAck> {
     let next: StoredMessage;
     let retryAfter: number | undefined;
     try {
@@ -106,7 +106,8 @@ export class Sender {
       console.error(`delivery to ${message.to} failed`, error);
       next = failed(message, UNREACHABLE);
     }
-    await this.conversations.update(next);
+    if (isNew) await this.conversations.commit(next);
+    else await this.conversations.update(next);
     return ack(next.id, next.state, next.reason, retryAfter);
   }
 

@@ -7,12 +7,16 @@ import {
   inboxAddress,
   isCanonicalHandle,
   PROTOCOL_VERSION,
+  RC_CHANNEL_PATH,
+  RcChannelFrameSchema,
+  type RcChannelReply,
+  type RcNotify,
   type ServerMessage,
 } from "@pim/protocol";
 import type * as Party from "partykit/server";
 import { authenticate, originAllowed } from "../auth/authenticate.ts";
 import { requestToken } from "../auth/cookie.ts";
-import { ROOM_CALL_HEADER } from "../auth/room-call.ts";
+import { ROOM_CALL_HEADER, verifyRoomCall } from "../auth/room-call.ts";
 import { readToken } from "../auth/session-token.ts";
 import { readConfig, type ServerConfig, watcherPolicy } from "../config.ts";
 import { ApiError, errorResponse } from "../http/api-error.ts";
@@ -24,6 +28,7 @@ import { BuddyList } from "../presence/buddy-list.ts";
 import { Presentity } from "../presence/presentity.ts";
 import { pruneStoredWatchers, Subscriptions } from "../presence/subscriptions.ts";
 import { PrivacySettings } from "../privacy/privacy-settings.ts";
+import { RoomChannels } from "../rooms/room-channels.ts";
 import { RoomClient } from "../rooms/room-client.ts";
 import { send } from "../socket/send.ts";
 import { AccountStore } from "../store/account-store.ts";
@@ -32,8 +37,13 @@ import { PresenceStore } from "../store/presence-store.ts";
 import { PrivacyStore } from "../store/privacy-store.ts";
 import { WatchStore } from "../store/watch-store.ts";
 
-/** What a room remembers about each socket: whose session it belongs to, how fast it sends. */
-type SocketState = { sessionId: string; frames?: Bucket };
+/**
+ * What a room remembers about each socket: a principal's tab (whose session, how fast it sends),
+ * or another room's NOTIFICATION channel (which room, proven when it was opened).
+ */
+type TabState = { sessionId: string; frames?: Bucket; room?: undefined };
+type ChannelState = { room: string; sessionId?: undefined };
+type SocketState = TabState | ChannelState;
 
 /**
  * One principal's room (`user/<handle>`): their account, sessions and, as the service grows,
@@ -62,6 +72,10 @@ export default class UserRoom implements Party.Server {
   ): Promise<Party.Request | Response> {
     if (!isCanonicalHandle(lobby.id)) {
       return errorResponse(new ApiError(404, "not_found", "No such principal."));
+    }
+    // Rooms open their channels to each other directly; from outside, such an upgrade is forged.
+    if (request.headers.has(ROOM_CALL_HEADER)) {
+      return errorResponse(new ApiError(403, "forbidden", "Room-to-room channels cannot come from outside."));
     }
     let config: ServerConfig;
     try {
@@ -104,6 +118,9 @@ export default class UserRoom implements Party.Server {
     const now = () => Date.now();
     const accounts = new AccountStore(room.storage);
     const rooms = new RoomClient(room.context.parties, room.id, this.config.secret);
+    const channels = new RoomChannels(room.context.parties, room.id, this.config.secret, rooms, (watcher) => {
+      void parts.subscriptions.unsubscribed(watcher);
+    });
     const watchStore = new WatchStore(room.storage);
     const parts = {} as RoomParts;
     const privacy = new PrivacySettings(room.id, new PrivacyStore(room.storage), rooms, async (affected) => {
@@ -131,7 +148,7 @@ export default class UserRoom implements Party.Server {
         toSelf: (view, chosen, devices) =>
           this.toOwnTabs({ type: "presence.self", presence: { view, chosen, devices } }),
         viewFor: (watcher, view) => subscriptions.transform(watcher, view),
-        notify: (watcher, view, seq) => void this.notify(parts, watcher, { state: "active", view, seq }),
+        notify: (watcher, view, seq) => channels.tell(watcher, { state: "active", view, seq }),
       },
       now,
     );
@@ -183,6 +200,7 @@ export default class UserRoom implements Party.Server {
     Object.assign(parts, {
       accounts,
       rooms,
+      channels,
       privacy,
       subscriptions,
       presentity,
@@ -228,6 +246,11 @@ export default class UserRoom implements Party.Server {
     context: Party.ConnectionContext,
   ): Promise<void> {
     const parts = await this.ready();
+    const channelProof = context.request.headers.get(ROOM_CALL_HEADER);
+    if (channelProof !== null) {
+      await this.acceptChannel(connection, channelProof);
+      return;
+    }
     try {
       const principal = await authenticate(
         context.request.headers as unknown as Headers,
@@ -264,19 +287,64 @@ export default class UserRoom implements Party.Server {
   }
 
   async onClose(connection: Party.Connection<SocketState>): Promise<void> {
+    if (connection.state?.room) return;
     await (await this.ready()).presentity.disconnect(connection.id);
   }
 
   async onError(connection: Party.Connection<SocketState>): Promise<void> {
+    if (connection.state?.room) return;
     await (await this.ready()).presentity.disconnect(connection.id);
+  }
+
+  /** Another room's NOTIFICATION channel: its upgrade must be signed by that room, for this path. */
+  private async acceptChannel(connection: Party.Connection<SocketState>, proof: string): Promise<void> {
+    const caller = await verifyRoomCall(
+      this.config.secret,
+      proof,
+      { to: this.room.id, method: "GET", path: RC_CHANNEL_PATH, body: "" },
+      Date.now(),
+    );
+    if (!caller) {
+      connection.close(CLOSE_CODES.forbidden, "The room-to-room channel is not valid.");
+      return;
+    }
+    connection.setState({ room: caller });
+  }
+
+  /** A NOTIFICATION on a channel: the caller is the room proven at the upgrade, never the frame. */
+  private async onChannelFrame(
+    frame: string | ArrayBuffer | ArrayBufferView,
+    caller: string,
+    connection: Party.Connection<SocketState>,
+  ): Promise<void> {
+    const decoded = decodeFrame(RcChannelFrameSchema, frame);
+    if (!decoded.ok) {
+      console.error(`a bad channel frame from ${caller}: ${decoded.message}`);
+      return;
+    }
+    const { n, notification } = decoded.value;
+    let reply: RcChannelReply;
+    try {
+      const wanted = await (await this.ready()).buddies.notified(caller, notification);
+      reply = { type: wanted ? "notified" : "gone", ...(n === undefined ? {} : { n }) };
+    } catch (error) {
+      console.error(`a notification from ${caller} failed`, error);
+      reply = { type: "failed", ...(n === undefined ? {} : { n }) };
+    }
+    // A frame that asked no reply is answered only when it was not wanted.
+    if (n !== undefined || reply.type === "gone") connection.send(JSON.stringify(reply));
   }
 
   async onMessage(
     frame: string | ArrayBuffer | ArrayBufferView,
     connection: Party.Connection<SocketState>,
   ): Promise<void> {
-    const state = connection.state;
-    if (!state) return; // not yet authenticated, or being closed
+    if (!connection.state) return; // not yet authenticated, or being closed
+    if (connection.state.room) {
+      await this.onChannelFrame(frame, connection.state.room, connection);
+      return;
+    }
+    const state = connection.state as TabState;
     // A flood from one socket is refused frame by frame; everyone else is served as usual.
     const allowance = take(state.frames, Date.now(), FRAME_RATE);
     connection.setState({ ...state, frames: allowance.bucket });
@@ -334,7 +402,7 @@ export default class UserRoom implements Party.Server {
   private toOwnTabs(message: ServerMessage): void {
     const frame = JSON.stringify(message);
     for (const connection of this.room.getConnections<SocketState>()) {
-      if (connection.state) connection.send(frame);
+      if (connection.state?.sessionId) connection.send(frame);
     }
   }
 
@@ -342,22 +410,20 @@ export default class UserRoom implements Party.Server {
    * A NOTIFICATION to a subscriber's room; a room that no longer wants it ends the subscription.
    * Never throws: a room that cannot be reached now catches up when its principal comes back.
    */
-  private notify(
-    parts: RoomParts,
-    watcher: string,
-    body: { state: string; seq: number; view?: unknown },
-  ): Promise<void> {
-    return parts.rooms
-      .call(watcher, "/rc/notify", body)
-      .then(async (reply) => {
-        if (reply.status === 410) await parts.subscriptions.unsubscribed(watcher);
+  private notify(parts: RoomParts, watcher: string, notification: RcNotify): Promise<void> {
+    return parts.channels
+      .notify(watcher, notification)
+      .then(async (outcome) => {
+        if (outcome === "gone") await parts.subscriptions.unsubscribed(watcher);
+        if (outcome === "failed") console.error(`notification to ${watcher} failed`);
       })
       .catch((error) => console.error(`notification to ${watcher} failed`, error));
   }
 
   private closeSockets(sessionId: string | "all", reason: string): void {
     for (const connection of this.room.getConnections<SocketState>()) {
-      if (sessionId === "all" || connection.state?.sessionId === sessionId) {
+      if (!connection.state?.sessionId) continue;
+      if (sessionId === "all" || connection.state.sessionId === sessionId) {
         connection.setState(null);
         connection.close(CLOSE_CODES.unauthorized, reason);
       }
@@ -369,6 +435,7 @@ export default class UserRoom implements Party.Server {
 type RoomParts = {
   accounts: AccountStore;
   rooms: RoomClient;
+  channels: RoomChannels;
   privacy: PrivacySettings;
   subscriptions: Subscriptions;
   presentity: Presentity;

@@ -1,3 +1,4 @@
+import { VIEW_WRITE_DELAY_MS } from "@pim/model";
 import {
   type Buddy,
   canonicalHandle,
@@ -24,6 +25,9 @@ export type BuddyOutlets = {
  */
 export class BuddyList {
   private buddies = new Map<string, BuddyRecord>();
+  /** Buddies whose latest view is shown but not yet written. */
+  private readonly unwritten = new Set<string>();
+  private writeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly me: string,
@@ -82,6 +86,7 @@ export class BuddyList {
     if (!this.buddies.has(handle))
       throw new ApiError(404, "not_found", `${handle} is not on your buddy list.`);
     this.buddies.delete(handle);
+    this.unwritten.delete(handle);
     await this.store.deleteBuddy(handle);
     this.outlets.removed(handle);
     // The presentity's room learns it too; if it cannot be reached now, its next
@@ -89,7 +94,10 @@ export class BuddyList {
     await this.rooms.call(handle, "/rc/unsubscribe", {}).catch(() => undefined);
   }
 
-  /** A NOTIFICATION (or a subscription decision) from a buddy's room. False if not wanted. */
+  /**
+   * A NOTIFICATION (or a subscription decision) from a buddy's room. False if not wanted. A new
+   * subscription state is durable when this resolves; a new view alone is written soon after.
+   */
   async notified(from: string, notification: RcNotify): Promise<boolean> {
     const existing = this.buddies.get(from);
     if (!existing) return false;
@@ -101,7 +109,8 @@ export class BuddyList {
       seq: notification.seq,
       ...(notification.view && notification.state === "active" ? { view: notification.view } : {}),
     };
-    await this.save(buddy);
+    if (buddy.state === existing.state) this.saveSoon(buddy);
+    else await this.save(buddy);
     return true;
   }
 
@@ -136,13 +145,41 @@ export class BuddyList {
     }
   }
 
+  /**
+   * Keeps a buddy record and shows it on my tabs. The tabs are told first: a message sent while
+   * a write is pending is held until the write is on disk, and showing presence a moment before
+   * it is durable is harmless (a lost view is fetched again on my next connect). The caller
+   * still answers only once the write is durable.
+   */
   private async save(buddy: BuddyRecord): Promise<void> {
-    const previous = this.buddies.get(buddy.handle);
-    this.buddies.set(buddy.handle, buddy);
+    if (!this.keep(buddy)) return;
+    this.unwritten.delete(buddy.handle);
     await this.store.putBuddy(buddy);
+  }
+
+  /** Keeps and shows a buddy record now, and writes it with the next batch. */
+  private saveSoon(buddy: BuddyRecord): void {
+    if (!this.keep(buddy)) return;
+    this.unwritten.add(buddy.handle);
+    this.writeTimer ??= setTimeout(() => void this.writeUnwritten(), VIEW_WRITE_DELAY_MS);
+  }
+
+  private async writeUnwritten(): Promise<void> {
+    this.writeTimer = undefined;
+    const records = [...this.unwritten].flatMap((handle) => this.buddies.get(handle) ?? []);
+    this.unwritten.clear();
+    await this.store.putBuddies(records).catch((error) => console.error("writing buddy views failed", error));
+  }
+
+  /** Takes a record in memory and shows it on my tabs; false when nothing changed. */
+  private keep(buddy: BuddyRecord): boolean {
+    const previous = this.buddies.get(buddy.handle);
+    if (previous && JSON.stringify(previous) === JSON.stringify(buddy)) return false;
+    this.buddies.set(buddy.handle, buddy);
     if (!previous || JSON.stringify(publicBuddy(previous)) !== JSON.stringify(publicBuddy(buddy))) {
       this.outlets.updated(publicBuddy(buddy));
     }
+    return true;
   }
 }
 

@@ -40,6 +40,13 @@ export class WatchStore {
     return this.storage.put(BUDDY + buddy.handle, buddy);
   }
 
+  /** Several buddies in as few writes as storage allows (128 keys each). */
+  async putBuddies(buddies: BuddyRecord[]): Promise<void> {
+    for (let i = 0; i < buddies.length; i += 128) {
+      await this.storage.put(Object.fromEntries(buddies.slice(i, i + 128).map((b) => [BUDDY + b.handle, b])));
+    }
+  }
+
   async deleteBuddy(handle: string): Promise<void> {
     await this.storage.delete(BUDDY + handle);
   }

@@ -142,11 +142,16 @@ export class TestSocket {
   }
 }
 
-export type SocketAuth = { cookie?: string; bearer?: string; origin?: string };
+export type SocketAuth = {
+  cookie?: string;
+  bearer?: string;
+  origin?: string;
+  headers?: Record<string, string>;
+};
 
 /** Opens a socket; resolves once open, or rejects with the HTTP status of a refused upgrade. */
 export function openSocket(server: TestServer, room: string, auth: SocketAuth): Promise<TestSocket> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...auth.headers };
   if (auth.cookie) headers.cookie = auth.cookie;
   if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
   if (auth.origin) headers.origin = auth.origin;

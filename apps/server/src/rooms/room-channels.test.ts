@@ -1,0 +1,132 @@
+import type { RcNotify } from "@pim/protocol";
+import type * as Party from "partykit/server";
+import { describe, expect, it, vi } from "vitest";
+import { ROOM_CALL_HEADER, verifyRoomCall } from "../auth/room-call.ts";
+import { RoomChannels } from "./room-channels.ts";
+import type { RoomClient, RoomReply } from "./room-client.ts";
+
+const SECRET = "test-secret-test-secret-test-secret";
+
+/** A socket as the runtime hands one back from `stub.socket()`: frames out, events in. */
+class FakeSocket {
+  readonly sent: unknown[] = [];
+  private readonly listeners = new Map<string, Array<(event: { data?: unknown }) => void>>();
+  send(text: string) {
+    this.sent.push(JSON.parse(text));
+  }
+  close() {}
+  addEventListener(type: string, listener: (event: { data?: unknown }) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  emit(type: string, data?: unknown) {
+    for (const listener of this.listeners.get(type) ?? []) listener({ data });
+  }
+}
+
+function setup(options: { refuse?: boolean; http?: RoomReply } = {}) {
+  const socket = new FakeSocket();
+  const opened: Array<{ to: string; path: string; header: string }> = [];
+  const parties = {
+    user: {
+      get: (to: string) => ({
+        socket: async (path: string, init: { headers: Record<string, string> }) => {
+          opened.push({ to, path, header: init.headers[ROOM_CALL_HEADER] as string });
+          if (options.refuse) throw new Error("cannot open");
+          return socket;
+        },
+      }),
+    },
+  } as unknown as Party.Context["parties"];
+  const call = vi.fn(async (): Promise<RoomReply> => options.http ?? { status: 200, body: { ok: true } });
+  const gone = vi.fn();
+  const channels = new RoomChannels(parties, "alice", SECRET, { call } as unknown as RoomClient, gone);
+  return { channels, socket, opened, call, gone };
+}
+
+const view = (note: string): RcNotify => ({
+  state: "active",
+  seq: 1,
+  view: { handle: "alice", status: "open", contact: "im:alice", note } as RcNotify["view"],
+});
+// Signing is asynchronous (WebCrypto): let it and the socket promise finish.
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+describe("RoomChannels", () => {
+  it("opens one channel per subscriber room, signed for that room and path", async () => {
+    const { channels, opened } = setup();
+    channels.tell("bob", view("a"));
+    channels.tell("bob", view("b"));
+    await settle();
+    expect(opened).toHaveLength(1);
+    const [first] = opened;
+    expect(first?.path).toBe("/rc/channel");
+    const caller = await verifyRoomCall(
+      SECRET,
+      first?.header ?? "",
+      { to: "bob", method: "GET", path: "/rc/channel", body: "" },
+      Date.now(),
+    );
+    expect(caller).toBe("alice");
+  });
+
+  it("tells without asking a reply, in order; a 'gone' answer ends the subscription", async () => {
+    const { channels, socket, gone } = setup();
+    channels.tell("bob", view("a"));
+    channels.tell("bob", view("b"));
+    await settle();
+    expect(socket.sent).toEqual([
+      { type: "notify", notification: view("a") },
+      { type: "notify", notification: view("b") },
+    ]);
+    socket.emit("message", JSON.stringify({ type: "gone" }));
+    expect(gone).toHaveBeenCalledWith("bob");
+  });
+
+  it("notify waits for its own reply", async () => {
+    const { channels, socket } = setup();
+    const first = channels.notify("bob", view("a"));
+    const second = channels.notify("bob", view("b"));
+    await settle();
+    expect(socket.sent).toMatchObject([{ n: 0 }, { n: 1 }]);
+    socket.emit("message", JSON.stringify({ type: "gone", n: 1 }));
+    socket.emit("message", JSON.stringify({ type: "notified", n: 0 }));
+    await expect(first).resolves.toBe("notified");
+    await expect(second).resolves.toBe("gone");
+  });
+
+  it("a lost channel hands what is pending, and the latest view told, to HTTP; the next opens anew", async () => {
+    const { channels, socket, call, opened } = setup();
+    channels.tell("bob", view("told"));
+    const pending = channels.notify("bob", view("pending"));
+    await settle();
+    socket.emit("close");
+    await expect(pending).resolves.toBe("notified");
+    expect(call).toHaveBeenCalledWith("bob", "/rc/notify", view("pending"));
+    expect(call).toHaveBeenCalledWith("bob", "/rc/notify", view("told"));
+    channels.tell("bob", view("again"));
+    await settle();
+    expect(opened).toHaveLength(2);
+  });
+
+  it("a channel that will not open sends by HTTP, and a refusal there is 'gone'", async () => {
+    const { channels, call, gone } = setup({ refuse: true, http: { status: 410, body: null } });
+    await expect(channels.notify("bob", view("a"))).resolves.toBe("gone");
+    channels.tell("bob", view("b"));
+    await settle();
+    await settle();
+    expect(call).toHaveBeenCalledWith("bob", "/rc/notify", view("b"));
+    expect(gone).toHaveBeenCalledWith("bob");
+  });
+
+  it("ignores malformed replies and replies to nothing pending", async () => {
+    const { channels, socket, gone } = setup();
+    const pending = channels.notify("bob", view("a"));
+    await settle();
+    socket.emit("message", "{not json");
+    socket.emit("message", JSON.stringify({ type: "notified", n: 99 }));
+    socket.emit("message", JSON.stringify({ type: "bogus", n: 0 }));
+    socket.emit("message", JSON.stringify({ type: "notified", n: 0 }));
+    await expect(pending).resolves.toBe("notified");
+    expect(gone).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,161 @@
+import {
+  decodeFrame,
+  RC_CHANNEL_PATH,
+  type RcChannelFrame,
+  RcChannelReplySchema,
+  type RcNotify,
+} from "@pim/protocol";
+import type * as Party from "partykit/server";
+import { ROOM_CALL_HEADER, signRoomCall } from "../auth/room-call.ts";
+import type { RoomClient } from "./room-client.ts";
+
+/** What became of a NOTIFICATION: taken by the subscriber's room, refused (not subscribed), or lost. */
+export type NotifyOutcome = "notified" | "gone" | "failed";
+
+/** A notification waiting for its reply this long is sent again by HTTP. */
+const REPLY_WAIT_MS = 10_000;
+
+type Pending = { notification: RcNotify; settle: (outcome: NotifyOutcome) => void };
+type Channel = {
+  to: string;
+  socket: Promise<WebSocket>;
+  /** Notifications waiting for their reply, by frame number. */
+  pending: Map<number, Pending & { timer: ReturnType<typeof setTimeout> }>;
+  next: number;
+  /** The latest notification sent without asking for a reply: sent again by HTTP if the channel is lost. */
+  lastTold?: RcNotify;
+  lost: boolean;
+};
+
+/**
+ * NOTIFICATIONS from this presentity's room to its subscribers' rooms over sockets kept open
+ * between the rooms. Opening one is signed like a room call, so the subscriber's room knows
+ * every frame on it is ours. A frame on an open socket costs a fraction of an HTTP call between
+ * rooms, which is what lets one change reach hundreds of subscribers quickly.
+ *
+ * `tell` sends a presence change and asks no reply (each view replaces the previous one; the
+ * subscriber answers only "gone"); `notify` waits for the reply (subscription decisions). What a
+ * channel cannot carry (it will not open, closes, or gives no reply) goes by the signed HTTP
+ * call instead: the pending notifications and the latest one told.
+ */
+export class RoomChannels {
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(
+    private readonly parties: Party.Context["parties"],
+    private readonly from: string,
+    private readonly secret: string,
+    private readonly rooms: RoomClient,
+    /** A subscriber's room said it no longer wants my notifications. */
+    private readonly onGone: (to: string) => void,
+  ) {}
+
+  /** A presence NOTIFICATION, without waiting for it. */
+  tell(to: string, notification: RcNotify): void {
+    const channel = this.open(to);
+    channel.lastTold = notification;
+    this.send(channel, { type: "notify", notification });
+  }
+
+  /** A NOTIFICATION whose outcome the caller waits for. */
+  notify(to: string, notification: RcNotify): Promise<NotifyOutcome> {
+    const channel = this.open(to);
+    const n = channel.next++;
+    return new Promise<NotifyOutcome>((settle) => {
+      const timer = setTimeout(() => this.byHttp(channel, n), REPLY_WAIT_MS);
+      channel.pending.set(n, { notification, settle, timer });
+      this.send(channel, { type: "notify", n, notification });
+    });
+  }
+
+  private send(channel: Channel, frame: RcChannelFrame): void {
+    const text = JSON.stringify(frame);
+    channel.socket.then(
+      (socket) => {
+        if (channel.lost) return; // handed to HTTP already
+        try {
+          socket.send(text);
+        } catch {
+          this.lose(channel);
+        }
+      },
+      () => undefined, // `open` hands everything to HTTP
+    );
+  }
+
+  private open(to: string): Channel {
+    const existing = this.channels.get(to);
+    if (existing) return existing;
+    const channel: Channel = { to, socket: this.connect(to), pending: new Map(), next: 0, lost: false };
+    this.channels.set(to, channel);
+    channel.socket.then(
+      (socket) => {
+        socket.addEventListener("message", (event) => this.replied(channel, event.data));
+        socket.addEventListener("close", () => this.lose(channel));
+        socket.addEventListener("error", () => this.lose(channel));
+      },
+      () => this.lose(channel),
+    );
+    return channel;
+  }
+
+  private async connect(to: string): Promise<WebSocket> {
+    const party = this.parties.user;
+    if (!party) throw new Error("the user party is not configured");
+    const header = await signRoomCall(
+      this.secret,
+      { from: this.from, to, method: "GET", path: RC_CHANNEL_PATH, body: "" },
+      Date.now(),
+    );
+    return party.get(to).socket(RC_CHANNEL_PATH, { headers: { [ROOM_CALL_HEADER]: header } });
+  }
+
+  private replied(channel: Channel, data: unknown): void {
+    const decoded = decodeFrame(RcChannelReplySchema, data as string);
+    if (!decoded.ok) return;
+    const { type, n } = decoded.value;
+    const pending = n === undefined ? undefined : channel.pending.get(n);
+    if (!pending) {
+      if (type === "gone") this.onGone(channel.to);
+      return;
+    }
+    channel.pending.delete(n as number);
+    clearTimeout(pending.timer);
+    if (type === "failed") this.retry(channel.to, pending);
+    else pending.settle(type);
+  }
+
+  /** The channel is gone: forget it (the next notification opens a new one); HTTP for the rest. */
+  private lose(channel: Channel): void {
+    if (channel.lost) return;
+    channel.lost = true;
+    if (this.channels.get(channel.to) === channel) this.channels.delete(channel.to);
+    for (const n of [...channel.pending.keys()]) this.byHttp(channel, n);
+    const told = channel.lastTold;
+    if (told) {
+      this.retry(channel.to, {
+        notification: told,
+        settle: (outcome) => {
+          if (outcome === "gone") this.onGone(channel.to);
+        },
+      });
+    }
+  }
+
+  private byHttp(channel: Channel, n: number): void {
+    const pending = channel.pending.get(n);
+    if (!pending) return;
+    channel.pending.delete(n);
+    clearTimeout(pending.timer);
+    this.retry(channel.to, pending);
+  }
+
+  private retry(to: string, pending: Pending): void {
+    this.rooms
+      .call(to, "/rc/notify", pending.notification)
+      .then((reply) =>
+        pending.settle(reply.status === 410 ? "gone" : reply.status < 400 ? "notified" : "failed"),
+      )
+      .catch(() => pending.settle("failed"));
+  }
+}
