@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { AppLoadResult } from "./scenarios/app-load.ts";
+import type { BareFanoutResult, BareRelayResult } from "./scenarios/bare.ts";
 import type { ConnectionsResult } from "./scenarios/connections.ts";
 import type { FanoutResult } from "./scenarios/fanout.ts";
 import type { MessagesResult } from "./scenarios/messages.ts";
@@ -13,6 +14,8 @@ export type BenchResults = {
   node: string;
   options: Record<string, unknown>;
   baseline?: Summary;
+  /** Bare room-to-room floors on the same runtime: what fan-out and an instant message cost at least. */
+  bare?: { fanout: BareFanoutResult[]; relay: BareRelayResult[]; relayStored: BareRelayResult[] };
   messages?: MessagesResult;
   fanout?: FanoutResult[];
   storm?: StormResult;
@@ -24,57 +27,89 @@ export type BenchResults = {
 
 const ratio = (value: number, base: number | undefined) => (base ? `${(value / base).toFixed(1)}×` : "–");
 const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+const latency = (l: Summary) => `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`;
+/** "2.1×, 1.8× bare HTTP fan-out": a figure's p50 and p99 over its bare floor's. */
+const overBare = (l: Summary, bare: Summary | undefined, what: string) =>
+  bare ? `${ratio(l.p50, bare.p50)}, ${ratio(l.p99, bare.p99)} ${what}` : "";
+const VIA = { http: "HTTP", socket: "socket" } as const;
+const ROUTE = { http: "by room-to-room HTTP", socket: "over room-to-room sockets" } as const;
 
-/** The Markdown table the README embeds: each figure beside its goal and the baseline. */
+/** The Markdown table the README embeds: each figure beside its goal and the baselines. */
 export function toMarkdown(r: BenchResults): string {
   const rows: string[] = [
     `Measured ${r.date} on ${r.cores} cores, Node ${r.node}, local \`partykit dev\` (one workerd process, no hibernation).`,
     "",
-    "| what | figure | goal | |",
-    "| --- | --- | --- | --- |",
+    "| what | figure | × bare (p50, p99) | goal | |",
+    "| --- | --- | --- | --- | --- |",
   ];
   const b = r.baseline;
   if (b)
-    rows.push(`| baseline: echo round trip through a bare room | p50 ${b.p50} ms, p99 ${b.p99} ms | – | |`);
+    rows.push(`| baseline: echo round trip through a bare room | p50 ${b.p50} ms, p99 ${b.p99} ms | | – | |`);
+  for (const f of r.bare?.fanout ?? []) {
+    rows.push(
+      `| bare baseline: one request to a hub room → ${f.leaves} rooms ${ROUTE[f.via]} → their sockets | ${latency(f.latency)} | | – | |`,
+    );
+  }
+  const relays = [
+    ...(r.bare?.relay ?? []).map((x) => ({ ...x, stored: false })),
+    ...(r.bare?.relayStored ?? []).map((x) => ({ ...x, stored: true })),
+  ];
+  for (const x of relays) {
+    rows.push(
+      `| bare baseline: relay at ${x.rate}/s, socket → room → HTTP → room${x.stored ? " (one storage write)" : ""} → socket | ${latency(x.latency)}; received ${x.received}/${x.sent} | | – | |`,
+    );
+  }
   if (r.messages) {
     for (const m of r.messages.rates) {
       const isGoalRate = m.rate === 500;
       const ok = m.latency.p99 <= 25 && (!b || m.latency.p50 <= 3 * b.p50);
+      const bare = [
+        overBare(m.latency, r.bare?.relay.find((x) => x.rate === m.rate)?.latency, "bare relay"),
+        overBare(m.latency, r.bare?.relayStored.find((x) => x.rate === m.rate)?.latency, "bare stored relay"),
+      ]
+        .filter(Boolean)
+        .join("; ");
       rows.push(
-        `| instant messages at ${m.rate}/s over ${r.messages.users} users, send → recipient's socket | p50 ${m.latency.p50} ms (${ratio(m.latency.p50, b?.p50)}), p95 ${m.latency.p95} ms, p99 ${m.latency.p99} ms, max ${m.latency.max} ms; acknowledged ${m.acknowledged}/${m.sent}, failed ${m.failed} | ${isGoalRate ? "p99 ≤ 25 ms, p50 ≤ 3× baseline; " : ""}acks = sent | ${isGoalRate ? verdict(ok && m.acknowledged === m.sent) : verdict(m.acknowledged === m.sent)} |`,
+        `| instant messages at ${m.rate}/s over ${r.messages.users} users, send → recipient's socket | p50 ${m.latency.p50} ms (${ratio(m.latency.p50, b?.p50)} echo), p95 ${m.latency.p95} ms, p99 ${m.latency.p99} ms, max ${m.latency.max} ms; acknowledged ${m.acknowledged}/${m.sent}, failed ${m.failed} | ${bare} | ${isGoalRate ? "p99 ≤ 25 ms, p50 ≤ 3× baseline; " : ""}acks = sent | ${isGoalRate ? verdict(ok && m.acknowledged === m.sent) : verdict(m.acknowledged === m.sent)} |`,
       );
     }
     rows.push(
-      `| highest measured message rate with p99 < 100 ms | ${r.messages.highestRateUnder100ms ?? "none"}${r.messages.highestRateUnder100ms ? "/s" : ""} | – | |`,
+      `| highest measured message rate with p99 < 100 ms | ${r.messages.highestRateUnder100ms ?? "none"}${r.messages.highestRateUnder100ms ? "/s" : ""} | | – | |`,
     );
   }
   for (const f of r.fanout ?? []) {
     const goal = f.subscribers >= 500 ? "p99 ≤ 100 ms" : "–";
     const ok = f.subscribers < 500 || f.latency.p99 <= 100;
+    const bareOf = (via: "http" | "socket") =>
+      r.bare?.fanout.find((x) => x.leaves === f.subscribers && x.via === via)?.latency;
+    const bare = (["http", "socket"] as const)
+      .map((via) => overBare(f.latency, bareOf(via), `bare ${VIA[via]} fan-out`))
+      .filter(Boolean)
+      .join("; ");
     rows.push(
-      `| fan-out: one change to ${f.subscribers} subscribers' sockets | p50 ${f.latency.p50} ms (${ratio(f.latency.p50, b?.p50)}), p99 ${f.latency.p99} ms, max ${f.latency.max} ms | ${goal} | ${f.subscribers >= 500 ? verdict(ok) : ""} |`,
+      `| fan-out: one change to ${f.subscribers} subscribers' sockets | p50 ${f.latency.p50} ms (${ratio(f.latency.p50, b?.p50)} echo), p99 ${f.latency.p99} ms, max ${f.latency.max} ms | ${bare} | ${goal} | ${f.subscribers >= 500 ? verdict(ok) : ""} |`,
     );
     rows.push(
-      `| coalescing: notifications per subscriber for 10 changes in 1 s (${f.subscribers}) | mean ${f.notificationsPer10Changes.mean}, max ${f.notificationsPer10Changes.max}; last is final: ${f.lastIsFinal ? "yes" : "no"} | ≤ 2, last final | ${verdict(f.notificationsPer10Changes.max <= 2 && f.lastIsFinal)} |`,
+      `| coalescing: notifications per subscriber for 10 changes in 1 s (${f.subscribers}) | mean ${f.notificationsPer10Changes.mean}, max ${f.notificationsPer10Changes.max}; last is final: ${f.lastIsFinal ? "yes" : "no"} | | ≤ 2, last final | ${verdict(f.notificationsPer10Changes.max <= 2 && f.lastIsFinal)} |`,
     );
   }
   if (r.storm) {
     rows.push(
-      `| presence storm: ${r.storm.principals} principals × ${r.storm.buddiesEach} buddies reconnect | all lists correct after ${r.storm.recoveryMs} ms; errors ${r.storm.errors} | no errors | ${verdict(r.storm.errors === 0)} |`,
+      `| presence storm: ${r.storm.principals} principals × ${r.storm.buddiesEach} buddies reconnect | all lists correct after ${r.storm.recoveryMs} ms; errors ${r.storm.errors}${r.storm.timedOut ? ` (${r.storm.timedOut} timed out)` : ""} | | no errors | ${verdict(r.storm.errors === 0)} |`,
     );
   }
   if (r.connections) {
     const c = r.connections;
     rows.push(
-      `| ${c.sockets} idle authenticated sockets | server RSS ${c.rssBeforeMiB} → ${c.rssAfterMiB} MiB, ${c.perConnectionKiB} KiB per socket | ≤ 1 GiB | ${verdict(c.rssAfterMiB <= 1024)} |`,
+      `| ${c.sockets} idle authenticated sockets | server RSS ${c.rssBeforeMiB} → ${c.rssAfterMiB} MiB, ${c.perConnectionKiB} KiB per socket | | ≤ 1 GiB | ${verdict(c.rssAfterMiB <= 1024)} |`,
     );
   }
   if (r.app) {
     rows.push(
-      `| SPA JavaScript, gzipped | ${r.app.jsGzipKiB} KiB (CSS ${r.app.cssGzipKiB} KiB) | ≤ 150 KiB | ${verdict(r.app.jsGzipKiB <= 150)} |`,
+      `| SPA JavaScript, gzipped | ${r.app.jsGzipKiB} KiB (CSS ${r.app.cssGzipKiB} KiB) | | ≤ 150 KiB | ${verdict(r.app.jsGzipKiB <= 150)} |`,
     );
     rows.push(
-      `| navigation to first buddy rendered (Chromium, localhost) | ${r.app.buddyListMs ?? "–"} ms | ≤ 1000 ms | ${verdict((r.app.buddyListMs ?? Infinity) <= 1000)} |`,
+      `| navigation to first buddy rendered (Chromium, localhost) | ${r.app.buddyListMs ?? "–"} ms | | ≤ 1000 ms | ${verdict((r.app.buddyListMs ?? Infinity) <= 1000)} |`,
     );
   }
   if (r.notes.length) rows.push("", ...r.notes.map((n) => `- ${n}`));

@@ -1,17 +1,21 @@
 // `npm run bench`: measures the real service (partykit dev on the built code, fresh storage) from
 // a separate process over real sockets, and reports each figure beside a same-run baseline.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startServer, type TestServer } from "../apps/server/test/harness/server.ts";
+import { within } from "./deadline.ts";
+import { rebuildWatch } from "./rebuild-watch.ts";
 import { type BenchResults, toMarkdown, updateReadme } from "./report.ts";
 import { appLoad } from "./scenarios/app-load.ts";
+import { bareFanout, bareRelay } from "./scenarios/bare.ts";
 import { baseline } from "./scenarios/baseline.ts";
 import { connections } from "./scenarios/connections.ts";
 import { fanout } from "./scenarios/fanout.ts";
 import { messages } from "./scenarios/messages.ts";
 import { storm } from "./scenarios/storm.ts";
+import { killGroups, partykitChildren } from "./server-processes.ts";
 
 const USAGE = `usage: npm run bench -- [options]
   --subscribers 100,500,1000  fan-out sizes (subscribers of one presentity)
@@ -21,7 +25,9 @@ const USAGE = `usage: npm run bench -- [options]
   --rates 100,300,500,1000    message rates (messages a second) for the instant-message stage
   --im-users N                principals the messages are spread over (default 200)
   --only messages,fanout,...  run only these stages (of messages, fanout, storm, connections, app;
-                              the baseline always runs); the README is then left as it is
+                              the echo baseline always runs, the bare room-to-room
+                              ones with fanout and messages); the README is then
+                              left as it is
   --smoke                     a few seconds at tiny sizes (what npm test runs)
   --out DIR                   where results go (default bench/results)
   --no-readme                 do not update the README table`;
@@ -102,7 +108,10 @@ const results: BenchResults = {
 };
 
 let server: TestServer | undefined;
-let lost = false;
+/** Process groups of every partykit dev this run started (each CLI leads its own group). */
+const serverGroups = new Set<number>();
+let currentStage = "";
+let exiting = false;
 
 function save(): void {
   mkdirSync(outDir, { recursive: true });
@@ -113,64 +122,182 @@ function save(): void {
   if (!smoke) {
     writeFileSync(join(outDir, "latest.json"), json);
     writeFileSync(join(outDir, "latest.md"), `${markdown}\n`);
-    if (!values["no-readme"] && only.length === STAGES.length)
+    if (!values["no-readme"] && only.length === STAGES.length && results.complete)
       updateReadme(join(import.meta.dirname, "../README.md"), markdown);
   }
   console.log(`\n${markdown}\n\nresults: ${outDir}`);
 }
 
-async function shutdown(code: number): Promise<never> {
-  await server?.dispose().catch(() => undefined);
+/** Stops whatever is left of every server this run started, at once. Safe to call again. */
+function killServers(): void {
+  if (server?.pid) serverGroups.add(server.pid);
+  killGroups(serverGroups);
+}
+// The last word on every way out (a second Ctrl-C, an uncaught error): nothing keeps running.
+process.on("exit", killServers);
+
+/** Saves what was measured, stops the server and exits with `code`. Only the first call counts. */
+async function finish(code: number): Promise<void> {
+  if (exiting) return;
+  exiting = true;
+  try {
+    save();
+  } catch (error) {
+    console.error(`could not save the results: ${(error as Error).message}`);
+  }
+  await within(server?.dispose() ?? Promise.resolve(), 15_000, () => "").catch(() => undefined);
+  killServers();
   process.exit(code);
 }
 
-process.on("SIGINT", () => {
-  results.notes.push("Interrupted (Ctrl-C): figures are what was measured until then.");
-  save();
-  void shutdown(130);
+for (const [signal, code, what] of [
+  ["SIGINT", 130, "Ctrl-C"],
+  ["SIGTERM", 143, "SIGTERM"],
+] as const) {
+  process.on(signal, () => {
+    if (exiting) {
+      // A second signal while shutting down: no more waiting for a graceful stop.
+      console.error(`\n${what} again: killing the server and exiting now`);
+      killServers();
+      if (server) rmSync(server.persistDir, { recursive: true, force: true }); // its fresh storage
+      process.exit(code);
+    }
+    console.log(`\n${what}: saving what was measured and stopping the server (again to force)`);
+    results.notes.push(
+      `Interrupted (${what}) during "${currentStage}": figures are what was measured until then.`,
+    );
+    void finish(code);
+  });
+}
+
+const builds = rebuildWatch((kind) => {
+  const note =
+    kind === "rebuilt"
+      ? `The server rebuilt mid-run because source files changed (during "${currentStage}"): figures after that are not comparable.`
+      : `Source files changed mid-run and partykit dev could not rebuild them (during "${currentStage}"): figures after that may not be comparable.`;
+  results.notes.push(note);
+  console.error(`\n⚠ ${note}`);
 });
 
-/** Runs one stage, failing fast (rather than hanging) if the server process goes away. */
-async function stage<T>(name: string, run: () => Promise<T>): Promise<T> {
+function serverAlive(): boolean {
+  const pid = server?.pid;
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+class ServerLost extends Error {}
+
+let failing = false;
+/** Notes why the run stopped (naming a lost server as such), saves and exits 1. Runs once. */
+async function stopEarly(error: unknown): Promise<void> {
+  // A signal may already be stopping the run: its note and exit code stand.
+  if (exiting || failing) return;
+  failing = true;
+  console.log("failed");
+  if (!(error instanceof ServerLost)) console.error(error);
+  let message = error instanceof Error ? error.message : String(error);
+  let lost = error instanceof ServerLost;
+  if (!lost && server) {
+    // A scenario often fails first (connection refused): say whether the server is the reason.
+    await new Promise((r) => setTimeout(r, 600));
+    lost = !serverAlive();
+    if (lost) message = `partykit dev exited (${message})`;
+  }
+  if (exiting) return;
+  results.notes.push(
+    lost
+      ? `Stopped early during "${currentStage}": the server was lost (${message}). Figures are what was measured until then.`
+      : `Stopped early during "${currentStage}": ${message}.`,
+  );
+  await finish(1);
+}
+// Say, save and stop rather than crash leaving no results (a socket error nobody listened for).
+process.on("uncaughtException", (error) => void stopEarly(error));
+
+/**
+ * Runs one stage, failing fast (rather than hanging) if the server process goes away; `watch: false`
+ * for a stage that stops the server on purpose.
+ */
+async function stage<T>(name: string, run: () => Promise<T>, { watch = true } = {}): Promise<T> {
+  // Once the run is stopping, start nothing new (a restart would start another server).
+  if (exiting || failing) return new Promise<never>(() => undefined);
+  currentStage = name;
   const started = Date.now();
   process.stdout.write(`▶ ${name} … `);
-  let watch: ReturnType<typeof setInterval> | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
   const serverLost = new Promise<never>((_, reject) => {
-    watch = setInterval(() => {
-      try {
-        process.kill(server?.pid ?? 0, 0);
-      } catch {
-        lost = true;
-        reject(new Error("the server process went away"));
-      }
-    }, 500);
+    if (watch)
+      timer = setInterval(() => {
+        if (!serverAlive()) reject(new ServerLost("partykit dev exited"));
+      }, 500);
   });
   try {
     const value = await Promise.race([run(), serverLost]);
+    if (exiting || failing) return new Promise<never>(() => undefined); // stopped meanwhile
     console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return value;
   } finally {
-    clearInterval(watch);
+    clearInterval(timer);
   }
 }
 
 try {
-  server = await stage("starting partykit dev (fresh storage)", () =>
-    startServer({
-      config: "bench/partykit.bench.json",
-      // The load generator is one client sending for 200 people: rate limits would measure themselves.
-      vars: {
-        LOCKOUT_MS: "60000",
-        SENDER_RATE_PER_MINUTE: "1000000",
-        SENDER_RATE_BURST: "100000",
-        INBOX_RATE_PER_MINUTE: "1000000",
-        INBOX_RATE_BURST: "100000",
-      },
-    }),
+  builds.expectLaunch();
+  server = await stage(
+    "starting partykit dev (fresh storage)",
+    () =>
+      startServer({
+        config: "bench/partykit.bench.json",
+        // The load generator is one client sending for 200 people: rate limits would measure themselves.
+        vars: {
+          LOCKOUT_MS: "60000",
+          SENDER_RATE_PER_MINUTE: "1000000",
+          SENDER_RATE_BURST: "100000",
+          INBOX_RATE_PER_MINUTE: "1000000",
+          INBOX_RATE_BURST: "100000",
+        },
+        onOutput(text) {
+          // Learn each launch's process group as soon as it speaks, so even a run stopped while
+          // the server is still starting leaves nothing behind.
+          if (text.includes("PartyKit v")) for (const pid of partykitChildren()) serverGroups.add(pid);
+          builds.onOutput(text);
+        },
+      }),
+    { watch: false },
   );
+  if (server.pid) serverGroups.add(server.pid);
+  console.log(`  server: partykit dev pid ${server.pid} on ${server.origin}`);
   results.baseline = await stage("baseline: echo through a bare room", () =>
     baseline(server as TestServer, smoke ? 50 : 1000),
   );
+  const fanoutChanges = smoke ? 2 : duration;
+  if (runs("fanout") || runs("messages")) results.bare = { fanout: [], relay: [], relayStored: [] };
+  if (runs("fanout") && results.bare) {
+    for (const size of subscriberSizes) {
+      for (const via of ["http", "socket"] as const) {
+        results.bare.fanout.push(
+          await stage(`bare baseline: fan-out to ${size} rooms by room-to-room ${via}`, () =>
+            bareFanout(server as TestServer, size, fanoutChanges, via),
+          ),
+        );
+      }
+    }
+  }
+  if (runs("messages") && results.bare) {
+    results.bare.relay = await stage(
+      `bare baseline: relay over ${imUsers} rooms at ${messageRates.join(", ")} a second`,
+      () => bareRelay(server as TestServer, imUsers, messageRates, duration, "http", false),
+    );
+    results.bare.relayStored = await stage(
+      `bare baseline: relay with a storage write, over ${imUsers} rooms at ${messageRates.join(", ")} a second`,
+      () => bareRelay(server as TestServer, imUsers, messageRates, duration, "http", true),
+    );
+  }
   if (runs("messages")) {
     results.messages = await stage(
       `instant messages over ${imUsers} users at ${messageRates.join(", ")} a second`,
@@ -182,7 +309,7 @@ try {
     for (const size of subscriberSizes) {
       results.fanout.push(
         await stage(`presence fan-out to ${size} subscribers`, () =>
-          fanout(server as TestServer, size, smoke ? 2 : duration, String(size)),
+          fanout(server as TestServer, size, fanoutChanges, String(size)),
         ),
       );
     }
@@ -195,10 +322,16 @@ try {
   }
   if (runs("connections")) {
     // A fresh server process on the same storage, so earlier stages' rooms do not count here.
-    await stage("restarting the server for the memory figure", async () => {
-      await server?.stop();
-      await server?.restart();
-    });
+    await stage(
+      "restarting the server for the memory figure",
+      async () => {
+        await server?.stop();
+        builds.expectLaunch();
+        await server?.restart();
+        if (server?.pid) serverGroups.add(server.pid);
+      },
+      { watch: false },
+    );
     results.connections = await stage(`${sockets} idle authenticated sockets`, () =>
       connections(server as TestServer, sockets),
     );
@@ -209,12 +342,7 @@ try {
     );
   }
   results.complete = true;
-  save();
-  await shutdown(0);
+  await finish(0);
 } catch (error) {
-  console.log("failed");
-  results.notes.push(`Stopped early: ${(error as Error).message}${lost ? " (server lost)" : ""}.`);
-  console.error(error);
-  save();
-  await shutdown(1);
+  await stopEarly(error);
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { connect, type TestSocket } from "../../apps/server/test/harness/client.ts";
+import type { TestSocket } from "../../apps/server/test/harness/client.ts";
 import type { TestServer } from "../../apps/server/test/harness/server.ts";
-import { createPrincipals } from "./population.ts";
+import { createPrincipals, openTab } from "./population.ts";
 
 export type ConnectionsResult = {
   sockets: number;
@@ -50,7 +50,7 @@ export async function connections(server: TestServer, sockets: number): Promise<
       { length: Math.min(50, sockets - i) },
       (_, j) => principals[Math.floor((i + j) / perPrincipal)],
     );
-    open.push(...(await Promise.all(batch.map((p) => connect(server, p as NonNullable<typeof p>)))));
+    open.push(...(await Promise.all(batch.map((p) => openTab(server, p as NonNullable<typeof p>)))));
   }
   const heartbeat = setInterval(() => {
     for (const socket of open) socket.send({ type: "ping" });

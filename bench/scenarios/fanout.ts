@@ -1,8 +1,12 @@
 import { DEFAULT_COALESCE_POLICY } from "@pim/model";
-import { connect, type TestSocket } from "../../apps/server/test/harness/client.ts";
+import type { TestSocket } from "../../apps/server/test/harness/client.ts";
 import type { TestServer } from "../../apps/server/test/harness/server.ts";
+import { within } from "../deadline.ts";
 import { type Summary, summarize } from "../stats.ts";
-import { createPrincipals, inBatches, setPresence, subscribe } from "./population.ts";
+import { createPrincipals, inBatches, openTab, setPresence, subscribe } from "./population.ts";
+
+/** How long one change may take to reach every subscriber before the stage fails. */
+const ARRIVAL_DEADLINE_MS = 60_000;
 
 export type FanoutResult = {
   subscribers: number;
@@ -29,9 +33,23 @@ export async function fanout(
   await inBatches(subscribers, 8, (s) => subscribe(server, s, presentity));
   const sockets: TestSocket[] = [];
   await inBatches(subscribers, 50, async (s) => {
-    sockets.push(await connect(server, s));
+    sockets.push(await openTab(server, s));
   });
-  const presentityTab = await connect(server, presentity);
+  // At rest before measuring: every subscriber's room has its buddy list (its refresh is done),
+  // and every subscriber has seen the presentity come online.
+  await within(
+    Promise.all(sockets.map((socket) => socket.next("buddies", () => true, 60_000))),
+    60_000,
+    () => "the subscribers' buddy lists did not arrive",
+  );
+  const presentityTab = await openTab(server, presentity);
+  await within(
+    Promise.all(
+      sockets.map((socket) => socket.next("buddy.updated", (m) => m.buddy.view?.status === "open", 60_000)),
+    ),
+    60_000,
+    () => "the subscribers did not see the presentity come online",
+  );
   // Changes closer together than the coalescing window are held back by design; space them out
   // so each figure is the delivery time, not the pacing.
   const settle = () => new Promise((r) => setTimeout(r, DEFAULT_COALESCE_POLICY.windowMs + 100));
@@ -40,12 +58,14 @@ export async function fanout(
   const latencies: number[] = [];
   for (let i = 0; i < changes; i++) {
     const note = `change-${i}`;
+    let arrived = 0;
     const arrivals = sockets.map(
       (socket) =>
         new Promise<number>((resolve) => {
           const listener = (m: { type: string; buddy?: { view?: { note?: string } } }, at: number) => {
             if (m.type === "buddy.updated" && m.buddy?.view?.note === note) {
               socket.listeners.delete(listener as never);
+              arrived++;
               resolve(at);
             }
           };
@@ -54,7 +74,13 @@ export async function fanout(
     );
     const sentAt = performance.now();
     await setPresence(server, presentity, { note });
-    for (const at of await Promise.all(arrivals)) latencies.push(at - sentAt);
+    const times = await within(
+      Promise.all(arrivals),
+      ARRIVAL_DEADLINE_MS,
+      () =>
+        `fan-out: change ${i + 1} of ${changes} reached ${arrived} of ${count} subscribers in ${ARRIVAL_DEADLINE_MS / 1000} s`,
+    );
+    for (const at of times) latencies.push(at - sentAt);
     await settle();
   }
 

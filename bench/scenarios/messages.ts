@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { connect, type TestSocket } from "../../apps/server/test/harness/client.ts";
+import type { TestSocket } from "../../apps/server/test/harness/client.ts";
 import type { TestServer } from "../../apps/server/test/harness/server.ts";
 import { type Summary, summarize } from "../stats.ts";
-import { createPrincipals } from "./population.ts";
+import { sendAtRate } from "./pacing.ts";
+import { createPrincipals, openTab } from "./population.ts";
 
 export type MessageRateResult = {
   rate: number;
@@ -37,7 +38,7 @@ export async function messages(
   // sockets[i] is principals[i]'s: a message goes out on its sender's own socket.
   const sockets: TestSocket[] = [];
   for (let i = 0; i < principals.length; i += 50) {
-    sockets.push(...(await Promise.all(principals.slice(i, i + 50).map((p) => connect(server, p)))));
+    sockets.push(...(await Promise.all(principals.slice(i, i + 50).map((p) => openTab(server, p)))));
   }
   const byHandle = new Map(principals.map((p, i) => [p.handle, sockets[i] as TestSocket]));
 
@@ -76,22 +77,11 @@ export async function messages(
       return [socket, listener] as const;
     });
 
-    // Sends in ticks of 10 ms, so rates above 100 a second are not bound by timer granularity.
-    const total = rate * seconds;
-    const started = performance.now();
-    let sent = 0;
-    while (sent < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
-      for (; sent < due; sent++) {
-        const from = Math.floor(Math.random() * users);
-        let to = Math.floor(Math.random() * (users - 1));
-        if (to >= from) to++;
-        const id = randomUUID();
-        sentAt.set(id, performance.now());
-        sockets[from]?.send({ type: "message.send", id, to: principals[to]?.handle, text: `bench ${sent}` });
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const total = await sendAtRate(rate, seconds, users, (from, to, index) => {
+      const id = randomUUID();
+      sentAt.set(id, performance.now());
+      sockets[from]?.send({ type: "message.send", id, to: principals[to]?.handle, text: `bench ${index}` });
+    });
     // Everything sent must be acknowledged: wait for the backlog to drain (a rate above what
     // the runtime sustains queues up), within reason.
     const deadline = performance.now() + 90_000;

@@ -1,5 +1,12 @@
-import { post, type Session, signUp } from "../../apps/server/test/harness/client.ts";
+import {
+  connect,
+  post,
+  type Session,
+  signUp,
+  type TestSocket,
+} from "../../apps/server/test/harness/client.ts";
 import type { TestServer } from "../../apps/server/test/harness/server.ts";
+import { within } from "../deadline.ts";
 
 /** Creates principals through the public HTTP API, a few at a time. */
 export async function createPrincipals(
@@ -47,6 +54,18 @@ export async function setPresence(server: TestServer, session: Session, update: 
   );
   if (response.status !== 200)
     throw new Error(`presence update failed: ${response.status} ${await response.text()}`);
+}
+
+/**
+ * A signed-in tab's socket, once the room said hello. A server that accepts the connection and
+ * never answers the upgrade would leave `connect` waiting forever: this fails after `ms`.
+ */
+export function openTab(server: TestServer, session: Session, ms = 30_000): Promise<TestSocket> {
+  return within(
+    connect(server, session),
+    ms,
+    () => `${session.handle}'s socket did not open in ${ms / 1000} s`,
+  );
 }
 
 /** Runs tasks with at most `limit` at once. */

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { type BenchResults, toMarkdown } from "./report.ts";
+import type { Summary } from "./stats.ts";
+
+const latency = (p50: number, p99: number): Summary => ({ count: 10, p50, p95: p99, p99, max: p99 });
+
+const results: BenchResults = {
+  date: "2026-01-01T00:00:00.000Z",
+  cores: 2,
+  node: "20.0.0",
+  options: {},
+  baseline: latency(0.5, 1),
+  bare: {
+    fanout: [
+      { leaves: 10, via: "http", latency: latency(10, 20) },
+      { leaves: 10, via: "socket", latency: latency(5, 10) },
+    ],
+    relay: [{ rate: 20, latency: latency(2, 4), sent: 20, received: 20 }],
+    relayStored: [{ rate: 20, latency: latency(4, 8), sent: 20, received: 19 }],
+  },
+  messages: {
+    users: 10,
+    rates: [
+      {
+        rate: 20,
+        latency: latency(8, 16),
+        sent: 20,
+        acknowledged: 20,
+        delivered: 20,
+        failed: 0,
+        failures: {},
+      },
+    ],
+    highestRateUnder100ms: 20,
+  },
+  fanout: [
+    {
+      subscribers: 10,
+      latency: latency(21, 30),
+      notificationsPer10Changes: { mean: 2, max: 2 },
+      lastIsFinal: true,
+    },
+  ],
+  notes: [],
+  complete: true,
+};
+
+describe("toMarkdown", () => {
+  const table = toMarkdown(results).split("\n");
+  const row = (start: string) => table.find((line) => line.startsWith(`| ${start}`)) ?? "";
+
+  it("has a row for every bare figure", () => {
+    expect(row("bare baseline: one request to a hub room → 10 rooms by room-to-room HTTP")).toContain(
+      "p50 10 ms, p99 20 ms",
+    );
+    expect(row("bare baseline: one request to a hub room → 10 rooms over room-to-room sockets")).toContain(
+      "p50 5 ms",
+    );
+    expect(row("bare baseline: relay at 20/s, socket → room → HTTP → room → socket")).toContain(
+      "received 20/20",
+    );
+    expect(row("bare baseline: relay at 20/s, socket → room → HTTP → room (one storage write)")).toContain(
+      "received 19/20",
+    );
+  });
+
+  it("sets each real fan-out and message figure against its bare floor (p50, p99)", () => {
+    expect(row("fan-out: one change to 10")).toContain(
+      "2.1×, 1.5× bare HTTP fan-out; 4.2×, 3.0× bare socket fan-out",
+    );
+    expect(row("instant messages at 20/s")).toContain("4.0×, 4.0× bare relay; 2.0×, 2.0× bare stored relay");
+  });
+
+  it("keeps every row to the same five columns", () => {
+    const cells = (line: string) => line.replaceAll(/[^|]/g, "").length;
+    for (const line of table.filter((l) => l.startsWith("|"))) expect(cells(line)).toBe(6);
+  });
+
+  it("leaves the column empty where there is no bare run", () => {
+    const { bare: _, ...withoutBare } = results;
+    expect(toMarkdown(withoutBare)).toContain("(42.0× echo), p99 30 ms, max 30 ms |  | – |");
+  });
+});
