@@ -41,6 +41,24 @@ const results: BenchResults = {
       lastIsFinal: true,
     },
   ],
+  tmpfs: {
+    relayStored: [{ rate: 500, latency: latency(3, 20), sent: 2500, received: 2500 }],
+    messages: {
+      users: 10,
+      rates: [
+        {
+          rate: 500,
+          latency: latency(6, 30),
+          sent: 2500,
+          acknowledged: 2500,
+          delivered: 2500,
+          failed: 0,
+          failures: {},
+        },
+      ],
+      highestRateUnder100ms: 500,
+    },
+  },
   notes: [],
   complete: true,
 };
@@ -69,6 +87,13 @@ describe("toMarkdown", () => {
       "2.1×, 1.5× bare HTTP fan-out; 4.2×, 3.0× bare socket fan-out",
     );
     expect(row("instant messages at 20/s")).toContain("4.0×, 4.0× bare relay; 2.0×, 2.0× bare stored relay");
+  });
+
+  it("reports the tmpfs run as a diagnostic beside its own bare floor", () => {
+    expect(row("diagnostic, storage on tmpfs: bare relay at 500/s")).toContain("received 2500/2500");
+    expect(row("diagnostic, storage on tmpfs: instant messages at 500/s")).toContain(
+      "2.0×, 1.5× bare stored relay",
+    );
   });
 
   it("keeps every row to the same five columns", () => {

@@ -16,6 +16,8 @@ export type BenchResults = {
   baseline?: Summary;
   /** Bare room-to-room floors on the same runtime: what fan-out and an instant message cost at least. */
   bare?: { fanout: BareFanoutResult[]; relay: BareRelayResult[]; relayStored: BareRelayResult[] };
+  /** Instant messages again with storage on tmpfs: the disk's share taken out. */
+  tmpfs?: { relayStored: BareRelayResult[]; messages: MessagesResult };
   messages?: MessagesResult;
   fanout?: FanoutResult[];
   storm?: StormResult;
@@ -73,13 +75,25 @@ export function toMarkdown(r: BenchResults): string {
         `| instant messages at ${m.rate}/s over ${r.messages.users} users, send → recipient's socket | p50 ${m.latency.p50} ms (${ratio(m.latency.p50, b?.p50)} echo), p95 ${m.latency.p95} ms, p99 ${m.latency.p99} ms, max ${m.latency.max} ms; acknowledged ${m.acknowledged}/${m.sent}, failed ${m.failed} | ${bare} | ${isGoalRate ? "p99 ≤ 25 ms, p50 ≤ 3× baseline; " : ""}acks = sent | ${isGoalRate ? verdict(ok && m.acknowledged === m.sent) : verdict(m.acknowledged === m.sent)} |`,
       );
     }
+    for (const m of r.tmpfs?.messages.rates ?? []) {
+      const floor = r.tmpfs?.relayStored.find((x) => x.rate === m.rate);
+      if (floor)
+        rows.push(
+          `| diagnostic, storage on tmpfs: bare relay at ${floor.rate}/s (one storage write) | ${latency(floor.latency)}; received ${floor.received}/${floor.sent} | | – | |`,
+        );
+      rows.push(
+        `| diagnostic, storage on tmpfs: instant messages at ${m.rate}/s (the disk taken out) | p50 ${m.latency.p50} ms, p95 ${m.latency.p95} ms, p99 ${m.latency.p99} ms, max ${m.latency.max} ms; acknowledged ${m.acknowledged}/${m.sent} | ${overBare(m.latency, floor?.latency, "bare stored relay")} | ${m.rate === 500 ? "p99 ≤ 25 ms (for reference)" : "–"} | |`,
+      );
+    }
     rows.push(
       `| highest measured message rate with p99 < 100 ms | ${r.messages.highestRateUnder100ms ?? "none"}${r.messages.highestRateUnder100ms ? "/s" : ""} | | – | |`,
     );
   }
   for (const f of r.fanout ?? []) {
-    const goal = f.subscribers >= 500 ? "p99 ≤ 100 ms" : "–";
-    const ok = f.subscribers < 500 || f.latency.p99 <= 100;
+    // The goal is set for 500 subscribers; the other sizes show how it scales.
+    const isGoalSize = f.subscribers === 500;
+    const goal = isGoalSize ? "p99 ≤ 100 ms" : "–";
+    const ok = f.latency.p99 <= 100;
     const bareOf = (via: "http" | "socket") =>
       r.bare?.fanout.find((x) => x.leaves === f.subscribers && x.via === via)?.latency;
     const bare = (["http", "socket"] as const)
@@ -87,7 +101,7 @@ export function toMarkdown(r: BenchResults): string {
       .filter(Boolean)
       .join("; ");
     rows.push(
-      `| fan-out: one change to ${f.subscribers} subscribers' sockets | p50 ${f.latency.p50} ms (${ratio(f.latency.p50, b?.p50)} echo), p99 ${f.latency.p99} ms, max ${f.latency.max} ms | ${bare} | ${goal} | ${f.subscribers >= 500 ? verdict(ok) : ""} |`,
+      `| fan-out: one change to ${f.subscribers} subscribers' sockets | p50 ${f.latency.p50} ms (${ratio(f.latency.p50, b?.p50)} echo), p99 ${f.latency.p99} ms, max ${f.latency.max} ms | ${bare} | ${goal} | ${isGoalSize ? verdict(ok) : ""} |`,
     );
     rows.push(
       `| coalescing: notifications per subscriber for 10 changes in 1 s (${f.subscribers}) | mean ${f.notificationsPer10Changes.mean}, max ${f.notificationsPer10Changes.max}; last is final: ${f.lastIsFinal ? "yes" : "no"} | | ≤ 2, last final | ${verdict(f.notificationsPer10Changes.max <= 2 && f.lastIsFinal)} |`,

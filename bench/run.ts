@@ -1,6 +1,6 @@
 // `npm run bench`: measures the real service (partykit dev on the built code, fresh storage) from
 // a separate process over real sockets, and reports each figure beside a same-run baseline.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -30,7 +30,8 @@ const USAGE = `usage: npm run bench -- [options]
                               left as it is
   --smoke                     a few seconds at tiny sizes (what npm test runs)
   --out DIR                   where results go (default bench/results)
-  --no-readme                 do not update the README table`;
+  --no-readme                 do not update the README table
+  --no-tmpfs                  skip the instant messages run with storage on tmpfs (/dev/shm)`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -59,6 +60,7 @@ try {
       only: { type: "string" },
       out: { type: "string" },
       "no-readme": { type: "boolean" },
+      "no-tmpfs": { type: "boolean" },
       help: { type: "boolean" },
     },
     strict: true,
@@ -133,8 +135,13 @@ function killServers(): void {
   if (server?.pid) serverGroups.add(server.pid);
   killGroups(serverGroups);
 }
+/** The tmpfs storage of the last stage, which the harness itself must delete. */
+let tmpfsDir: string | undefined;
 // The last word on every way out (a second Ctrl-C, an uncaught error): nothing keeps running.
-process.on("exit", killServers);
+process.on("exit", () => {
+  killServers();
+  if (tmpfsDir) rmSync(tmpfsDir, { recursive: true, force: true });
+});
 
 /** Saves what was measured, stops the server and exits with `code`. Only the first call counts. */
 async function finish(code: number): Promise<void> {
@@ -246,36 +253,41 @@ async function stage<T>(name: string, run: () => Promise<T>, { watch = true } = 
   }
 }
 
+/** tmpfs on Linux: storage there costs no disk commits. */
+const TMPFS = "/dev/shm";
+
+/** The real service for the benchmark; `persistDir` defaults to a fresh temporary folder on disk. */
+function startBenchServer(persistDir?: string): Promise<TestServer> {
+  return startServer({
+    config: "bench/partykit.bench.json",
+    ...(persistDir ? { persistDir } : {}),
+    // The load generator is one client sending for 200 people: rate limits would measure themselves.
+    vars: {
+      LOCKOUT_MS: "60000",
+      SENDER_RATE_PER_MINUTE: "1000000",
+      SENDER_RATE_BURST: "100000",
+      INBOX_RATE_PER_MINUTE: "1000000",
+      INBOX_RATE_BURST: "100000",
+    },
+    onOutput(text) {
+      // Learn each launch's process group as soon as it speaks, so even a run stopped while
+      // the server is still starting leaves nothing behind.
+      if (text.includes("PartyKit v")) for (const pid of partykitChildren()) serverGroups.add(pid);
+      builds.onOutput(text);
+    },
+  });
+}
+
 try {
   builds.expectLaunch();
-  server = await stage(
-    "starting partykit dev (fresh storage)",
-    () =>
-      startServer({
-        config: "bench/partykit.bench.json",
-        // The load generator is one client sending for 200 people: rate limits would measure themselves.
-        vars: {
-          LOCKOUT_MS: "60000",
-          SENDER_RATE_PER_MINUTE: "1000000",
-          SENDER_RATE_BURST: "100000",
-          INBOX_RATE_PER_MINUTE: "1000000",
-          INBOX_RATE_BURST: "100000",
-        },
-        onOutput(text) {
-          // Learn each launch's process group as soon as it speaks, so even a run stopped while
-          // the server is still starting leaves nothing behind.
-          if (text.includes("PartyKit v")) for (const pid of partykitChildren()) serverGroups.add(pid);
-          builds.onOutput(text);
-        },
-      }),
-    { watch: false },
-  );
+  server = await stage("starting partykit dev (fresh storage)", () => startBenchServer(), { watch: false });
   if (server.pid) serverGroups.add(server.pid);
   console.log(`  server: partykit dev pid ${server.pid} on ${server.origin}`);
   results.baseline = await stage("baseline: echo through a bare room", () =>
     baseline(server as TestServer, smoke ? 50 : 1000),
   );
   const fanoutChanges = smoke ? 2 : duration;
+
   if (runs("fanout") || runs("messages")) results.bare = { fanout: [], relay: [], relayStored: [] };
   if (runs("fanout") && results.bare) {
     for (const size of subscriberSizes) {
@@ -340,6 +352,30 @@ try {
     results.app = await stage("the app in headless Chromium", () =>
       appLoad(server as TestServer, smoke ? 1 : 5),
     );
+  }
+  if (runs("messages") && !smoke && !values["no-tmpfs"] && existsSync(TMPFS)) {
+    // The same messages with the disk taken out: local workerd commits each room's storage
+    // synchronously on its one thread, which the deployed service does not. What remains is ours.
+    await stage(
+      "restarting the server with storage on tmpfs",
+      async () => {
+        await server?.dispose();
+        builds.expectLaunch();
+        tmpfsDir = mkdtempSync(join(TMPFS, "pim-bench-"));
+        server = await startBenchServer(tmpfsDir);
+        if (server.pid) serverGroups.add(server.pid);
+      },
+      { watch: false },
+    );
+    const tmpfsRates = messageRates.filter((rate) => rate >= 300 && rate <= 500);
+    const relayStored = await stage(
+      `tmpfs: bare relay with a storage write at ${tmpfsRates.join(", ")} a second`,
+      () => bareRelay(server as TestServer, imUsers, tmpfsRates, duration, "http", true),
+    );
+    const tmpfsMessages = await stage(`tmpfs: instant messages at ${tmpfsRates.join(", ")} a second`, () =>
+      messages(server as TestServer, imUsers, tmpfsRates, duration),
+    );
+    results.tmpfs = { relayStored, messages: tmpfsMessages };
   }
   results.complete = true;
   await finish(0);

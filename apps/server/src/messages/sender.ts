@@ -3,7 +3,6 @@ import {
   type MessageAck,
   parseWith,
   RcDeliverReplySchema,
-  RcExistsReplySchema,
   type StoredMessage,
 } from "@pim/protocol";
 import type { RoomClient } from "../rooms/room-client.ts";
@@ -60,22 +59,26 @@ export class Sender {
       if (known.state === "delivered" || known.state === "read") return ack(known.id, known.state);
       return this.deliver(known);
     }
-    if (!this.conversations.has(request.to)) {
-      // A first message: the recipient must exist, or nothing is stored.
-      const exists = await this.exists(request.to).catch(() => null);
-      if (exists === null) return ack(request.id, "failed", UNREACHABLE);
-      if (!exists) return ack(request.id, "failed", `No one has the handle ${request.to}.`);
-    }
-    const message = this.conversations.place(request.to, (seq) => ({
+    const draft: StoredMessage = {
       id: request.id,
       conversation: request.to,
       from: this.me,
       to: request.to,
       text: request.text,
       sentAt: this.now(),
-      seq,
+      seq: 0,
       state: "sending",
-    }));
+    };
+    if (!this.conversations.has(request.to)) {
+      // A first message goes to the recipient's room before it takes a place here: if no one
+      // has that handle (or their room cannot be reached), nothing is stored or shown.
+      const outcome = await this.handOver(draft);
+      if (outcome.unknown) return ack(request.id, "failed", `No one has the handle ${request.to}.`);
+      if (outcome.unreachable) return ack(request.id, "failed", UNREACHABLE);
+      const stored = await this.conversations.append(request.to, (seq) => ({ ...outcome.next, seq }), "sent");
+      return ack(stored.id, stored.state, stored.reason, outcome.retryAfter);
+    }
+    const message = this.conversations.place(request.to, (seq) => ({ ...draft, seq }));
     return this.deliver(message, true);
   }
 
@@ -84,37 +87,35 @@ export class Sender {
    * only then, in one write with its final state: "sending" lives in memory and on my tabs.
    */
   private async deliver(message: StoredMessage, isNew = false): Promise<MessageAck> {
-    let next: StoredMessage;
-    let retryAfter: number | undefined;
+    const { next, retryAfter } = await this.handOver(message);
+    if (isNew) await this.conversations.commit(next);
+    else await this.conversations.update(next);
+    return ack(next.id, next.state, next.reason, retryAfter);
+  }
+
+  /** The recipient's room's answer to a message, as the message's next state. */
+  private async handOver(message: StoredMessage): Promise<HandOver> {
     try {
       const reply = await this.rooms.call(message.to, "/rc/deliver", {
         id: message.id,
         text: message.text,
         sentAt: message.sentAt,
       });
+      if (reply.status === 404) return { next: failed(message, UNREACHABLE), unknown: true };
       const parsed = parseWith(RcDeliverReplySchema, reply.body);
-      if (!parsed.ok) {
-        next = failed(message, UNREACHABLE);
-      } else if (parsed.value.accepted) {
-        next = { ...message, state: "delivered" };
-        delete next.reason;
-      } else {
-        next = failed(message, parsed.value.message);
-        retryAfter = parsed.value.retryAfter;
+      if (!parsed.ok) return { next: failed(message, UNREACHABLE), unreachable: true };
+      if (!parsed.value.accepted) {
+        const refused = failed(message, parsed.value.message);
+        const { retryAfter } = parsed.value;
+        return { next: refused, ...(retryAfter !== undefined ? { retryAfter } : {}) };
       }
+      const delivered: StoredMessage = { ...message, state: "delivered" };
+      delete delivered.reason;
+      return { next: delivered };
     } catch (error) {
       console.error(`delivery to ${message.to} failed`, error);
-      next = failed(message, UNREACHABLE);
+      return { next: failed(message, UNREACHABLE), unreachable: true };
     }
-    if (isNew) await this.conversations.commit(next);
-    else await this.conversations.update(next);
-    return ack(next.id, next.state, next.reason, retryAfter);
-  }
-
-  private async exists(handle: string): Promise<boolean> {
-    const reply = await this.rooms.call(handle, "/rc/exists", {});
-    const parsed = parseWith(RcExistsReplySchema, reply.body);
-    return parsed.ok && parsed.value.exists;
   }
 
   /** Runs `task` after everything queued for this recipient. */
@@ -129,6 +130,8 @@ export class Sender {
     return run;
   }
 }
+
+type HandOver = { next: StoredMessage; retryAfter?: number; unknown?: true; unreachable?: true };
 
 function failed(message: StoredMessage, reason: string): StoredMessage {
   return { ...message, state: "failed", reason };
