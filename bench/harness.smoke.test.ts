@@ -18,6 +18,17 @@ it("refuses an invalid option with the usage and exit code 2", () => {
   expect(unknown.stderr).toMatch(/usage: npm run bench/);
 });
 
+it("the profiler refuses an invalid option with its usage and exit code 2, before it needs perf", () => {
+  for (const args of [["--stage", "nonsense"], ["--rate", "0"], ["--changes", "1"], ["--no-such-option"]]) {
+    const run = spawnSync(TSX, ["bench/profile.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    expect(run.status, `${args.join(" ")}: ${run.stdout}${run.stderr}`).toBe(2);
+    expect(run.stderr).toMatch(/usage: npm run bench:profile/);
+  }
+  const help = spawnSync(TSX, ["bench/profile.ts", "--help"], { cwd: ROOT, encoding: "utf8" });
+  expect(help.status).toBe(0);
+  expect(help.stdout).toMatch(/--stage messages\|fanout\|bare-relay/);
+});
+
 // The partykit CLI dies mid-run (its workerd lives on, still serving): the harness must say so,
 // save what it measured, exit non-zero and stop what is left of the server.
 it("reports a lost server with partial results and leaves no server processes", async () => {

@@ -101,6 +101,25 @@ describe("toMarkdown", () => {
     for (const line of table.filter((l) => l.startsWith("|"))) expect(cells(line)).toBe(6);
   });
 
+  it("judges the fan-out goals at 500 subscribers only, and shows the other sizes", () => {
+    const sized = (subscribers: number, p99: number, max: number) => ({
+      subscribers,
+      latency: latency(p99 / 2, p99),
+      notificationsPer10Changes: { mean: max, max },
+      lastIsFinal: true,
+    });
+    const rows = toMarkdown({ ...results, fanout: [sized(500, 90, 2), sized(1000, 400, 3)] }).split("\n");
+    const row = (start: string) => rows.find((l) => l.startsWith(start)) ?? "";
+    expect(row("| fan-out: one change to 500 ")).toMatch(/\| p99 ≤ 100 ms \| met \|$/);
+    expect(row("| coalescing: notifications per subscriber for 10 changes in 1 s (500)")).toMatch(
+      /\| ≤ 2, last final \| met \|$/,
+    );
+    expect(row("| fan-out: one change to 1000 ")).toMatch(/\| – \| {2}\|$/);
+    expect(row("| coalescing: notifications per subscriber for 10 changes in 1 s (1000)")).toMatch(
+      /mean 3, max 3; last is final: yes \| \| – \| {2}\|$/,
+    );
+  });
+
   it("leaves the column empty where there is no bare run", () => {
     const { bare: _, ...withoutBare } = results;
     expect(toMarkdown(withoutBare)).toContain("(42.0× echo), p99 30 ms, max 30 ms |  | – |");

@@ -5,6 +5,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startServer, type TestServer } from "../apps/server/test/harness/server.ts";
+import { BENCH_VARS } from "./bench-vars.ts";
 import { within } from "./deadline.ts";
 import { rebuildWatch } from "./rebuild-watch.ts";
 import { type BenchResults, toMarkdown, updateReadme } from "./report.ts";
@@ -261,14 +262,7 @@ function startBenchServer(persistDir?: string): Promise<TestServer> {
   return startServer({
     config: "bench/partykit.bench.json",
     ...(persistDir ? { persistDir } : {}),
-    // The load generator is one client sending for 200 people: rate limits would measure themselves.
-    vars: {
-      LOCKOUT_MS: "60000",
-      SENDER_RATE_PER_MINUTE: "1000000",
-      SENDER_RATE_BURST: "100000",
-      INBOX_RATE_PER_MINUTE: "1000000",
-      INBOX_RATE_BURST: "100000",
-    },
+    vars: BENCH_VARS,
     onOutput(text) {
       // Learn each launch's process group as soon as it speaks, so even a run stopped while
       // the server is still starting leaves nothing behind.

@@ -1,6 +1,7 @@
 import WebSocket from "ws";
 import type { TestServer } from "../../apps/server/test/harness/server.ts";
 import { type Summary, summarize } from "../stats.ts";
+import type { Around } from "./around.ts";
 import { sendAtRate } from "./pacing.ts";
 
 export type BareFanoutResult = { leaves: number; via: "http" | "socket"; latency: Summary };
@@ -95,6 +96,7 @@ export async function bareRelay(
   seconds: number,
   via: "http" | "socket" = "http",
   store = false,
+  around: Around = (_stage, run) => run(),
 ): Promise<BareRelayResult[]> {
   const rooms = Array.from({ length: users }, (_, i) => `relay-${via}${store ? "-store" : ""}-${i}`);
   const clients = await openClients(server, rooms);
@@ -107,12 +109,15 @@ export async function bareRelay(
       if (start !== undefined) latencies.push(at - start);
     };
     for (const client of clients) client.onText.add(listener);
-    const total = await sendAtRate(rate, seconds, users, (from, to, index) => {
-      const text = `r${rate}-${index}`;
-      sentAt.set(text, performance.now());
-      clients[from]?.socket.send(JSON.stringify({ to: rooms[to], text, via, store }));
+    const total = await around(`${rate}/s`, async () => {
+      const sent = await sendAtRate(rate, seconds, users, (from, to, index) => {
+        const text = `r${rate}-${index}`;
+        sentAt.set(text, performance.now());
+        clients[from]?.socket.send(JSON.stringify({ to: rooms[to], text, via, store }));
+      });
+      await until(60_000, () => latencies.length >= sent).catch(() => undefined);
+      return sent;
     });
-    await until(60_000, () => latencies.length >= total).catch(() => undefined);
     for (const client of clients) client.onText.delete(listener);
     results.push({ rate, latency: summarize(latencies), sent: total, received: latencies.length });
     await new Promise((r) => setTimeout(r, 500));

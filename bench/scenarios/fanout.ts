@@ -3,6 +3,7 @@ import type { TestSocket } from "../../apps/server/test/harness/client.ts";
 import type { TestServer } from "../../apps/server/test/harness/server.ts";
 import { within } from "../deadline.ts";
 import { type Summary, summarize } from "../stats.ts";
+import type { Around } from "./around.ts";
 import { createPrincipals, inBatches, openTab, setPresence, subscribe } from "./population.ts";
 
 /** How long one change may take to reach every subscriber before the stage fails. */
@@ -26,6 +27,7 @@ export async function fanout(
   count: number,
   changes: number,
   tag: string,
+  around: Around = (_stage, run) => run(),
 ): Promise<FanoutResult> {
   const [presentity] = await createPrincipals(server, 1, `fo${tag}p`);
   if (!presentity) throw new Error("no presentity");
@@ -72,14 +74,17 @@ export async function fanout(
           socket.listeners.add(listener as never);
         }),
     );
-    const sentAt = performance.now();
-    await setPresence(server, presentity, { note });
-    const times = await within(
-      Promise.all(arrivals),
-      ARRIVAL_DEADLINE_MS,
-      () =>
-        `fan-out: change ${i + 1} of ${changes} reached ${arrived} of ${count} subscribers in ${ARRIVAL_DEADLINE_MS / 1000} s`,
-    );
+    let sentAt = 0;
+    const times = await around(`change ${i + 1}`, async () => {
+      sentAt = performance.now();
+      await setPresence(server, presentity, { note });
+      return within(
+        Promise.all(arrivals),
+        ARRIVAL_DEADLINE_MS,
+        () =>
+          `fan-out: change ${i + 1} of ${changes} reached ${arrived} of ${count} subscribers in ${ARRIVAL_DEADLINE_MS / 1000} s`,
+      );
+    });
     for (const at of times) latencies.push(at - sentAt);
     await settle();
   }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TestSocket } from "../../apps/server/test/harness/client.ts";
 import type { TestServer } from "../../apps/server/test/harness/server.ts";
 import { type Summary, summarize } from "../stats.ts";
+import type { Around } from "./around.ts";
 import { sendAtRate } from "./pacing.ts";
 import { createPrincipals, openTab } from "./population.ts";
 
@@ -33,6 +34,7 @@ export async function messages(
   users: number,
   rates: number[],
   seconds: number,
+  around: Around = (_stage, run) => run(),
 ): Promise<MessagesResult> {
   const principals = await createPrincipals(server, users, "im");
   // sockets[i] is principals[i]'s: a message goes out on its sender's own socket.
@@ -77,15 +79,18 @@ export async function messages(
       return [socket, listener] as const;
     });
 
-    const total = await sendAtRate(rate, seconds, users, (from, to, index) => {
-      const id = randomUUID();
-      sentAt.set(id, performance.now());
-      sockets[from]?.send({ type: "message.send", id, to: principals[to]?.handle, text: `bench ${index}` });
+    const total = await around(`${rate}/s`, async () => {
+      const sent = await sendAtRate(rate, seconds, users, (from, to, index) => {
+        const id = randomUUID();
+        sentAt.set(id, performance.now());
+        sockets[from]?.send({ type: "message.send", id, to: principals[to]?.handle, text: `bench ${index}` });
+      });
+      // Everything sent must be acknowledged: wait for the backlog to drain (a rate above what
+      // the runtime sustains queues up), within reason.
+      const deadline = performance.now() + 90_000;
+      while (acknowledged < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return sent;
     });
-    // Everything sent must be acknowledged: wait for the backlog to drain (a rate above what
-    // the runtime sustains queues up), within reason.
-    const deadline = performance.now() + 90_000;
-    while (acknowledged < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const [socket, listener] of listeners) socket.listeners.delete(listener as never);
     results.push({
       rate,
