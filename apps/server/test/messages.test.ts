@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type {
+  AccessRule,
   ConversationSummary,
   DeliveryRules,
   HistoryPage,
@@ -47,6 +48,17 @@ async function history(session: Session, peer: Session, on = server): Promise<St
 async function setDelivery(session: Session, rules: Partial<DeliveryRules>) {
   const current = await api(session).json<{ delivery: DeliveryRules }>("/privacy");
   const response = await api(session).put("/privacy/delivery", { ...current.delivery, ...rules });
+  expect(response.status, await response.clone().text()).toBe(200);
+}
+
+/** The presentity's access rules give `watcher` this rule (everyone else: the default, "ask me"). */
+async function letSee(presentity: Session, watcher: Session, rule: AccessRule) {
+  const response = await api(presentity).put("/privacy/rules", {
+    default: { action: "confirm", show: "lastSeen" },
+    people: { [watcher.handle]: rule },
+    groups: [],
+    refuseAnonymous: false,
+  });
   expect(response.status, await response.clone().text()).toBe(200);
 }
 
@@ -211,6 +223,7 @@ describe("delivery rules, in the recipient's room", () => {
     const alice = await signUp(server);
     const bob = await signUp(server);
     await setDelivery(bob, { whileClosed: "refuse" });
+    await letSee(bob, alice, { action: "allow", show: "status" });
     const aliceTab = await connect(server, alice);
     const before = await api(alice).json<{ accepting: boolean; message: string }>(
       `/conversations/${bob.handle}/deliverable`,
@@ -222,6 +235,35 @@ describe("delivery rules, in the recipient's room", () => {
     expect(await send(aliceTab, bob, "now?")).toMatchObject({ state: "delivered" });
     aliceTab.close();
     bobTab.close();
+  });
+
+  it("refusing while CLOSED tells no one more than my access rules let them see", async () => {
+    const bob = await signUp(server); // refuses while signed out; online throughout
+    const polite = await signUp(server); // bob polite-blocks: must see bob as signed out
+    const stranger = await signUp(server); // may not see bob at all ("ask me", not answered)
+    await setDelivery(bob, { whileClosed: "refuse" });
+    await letSee(bob, polite, { action: "polite-block", show: "lastSeen" });
+    const deliverable = (who: Session) =>
+      api(who).json<{ accepting: boolean; message?: string }>(`/conversations/${bob.handle}/deliverable`);
+
+    const offline = { polite: await deliverable(polite), stranger: await deliverable(stranger) };
+    const bobTab = await connect(server, bob);
+    const online = { polite: await deliverable(polite), stranger: await deliverable(stranger) };
+    // The same answers whether bob is signed in or not: neither learns it from the rule.
+    expect(online).toEqual(offline);
+    expect(online.polite).toMatchObject({ accepting: false, message: expect.stringContaining("signed out") });
+    expect(online.stranger).toEqual({ accepting: true });
+
+    const politeTab = await connect(server, polite);
+    const strangerTab = await connect(server, stranger);
+    expect(await send(politeTab, bob, "are you there?")).toMatchObject({
+      state: "failed",
+      reason: online.polite.message,
+    });
+    const kept = await send(strangerTab, bob, "hello from a stranger");
+    expect(kept).toMatchObject({ state: "delivered" });
+    await bobTab.next("message.stored", (m) => m.message.id === kept.id);
+    for (const tab of [bobTab, politeTab, strangerTab]) tab.close();
   });
 
   it("do not disturb: accepted silently, except for people who always get through", async () => {

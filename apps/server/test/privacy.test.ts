@@ -252,6 +252,38 @@ describe("visibility rules: anonymous watchers", () => {
     expect((await api(carol).get(`/presence/${alice.handle}`)).status).toBe(200);
     expect((await watchersOf(alice))[0]).toMatchObject({ handle: carol.handle, state: "active" });
   });
+
+  it("an anonymous watcher is answered only by alias: their real handle names no one", async () => {
+    const alice = await signUp(server); // "ask me" (the default)
+    const carol = await signUp(server); // watches anonymously
+    const dana = await signUp(server); // never asked
+    await api(carol).put("/privacy/visibility", { anonymous: true, presentities: {} });
+    await subscribe(carol, alice);
+    const listed = async () =>
+      (await api(alice).json<{ subscribers: { handle: string; state: string }[] }>("/subscribers"))
+        .subscribers;
+    const [alias] = await listed();
+    expect(alias).toMatchObject({ handle: expect.stringMatching(/^anonymous:/), state: "pending" });
+
+    const answer = async (who: string) => {
+      const response = await api(alice).post(`/subscribers/${who}`, { decision: "deny" });
+      return { status: response.status, body: (await response.text()).replaceAll(who, "<who>") };
+    };
+    const revoke = async (who: string) => {
+      const response = await api(alice).delete(`/subscribers/${who}`);
+      return { status: response.status, body: (await response.text()).replaceAll(who, "<who>") };
+    };
+    // Carol's real handle is answered exactly like Dana's, and changes nothing.
+    expect(await answer(carol.handle)).toEqual(await answer(dana.handle));
+    expect((await answer(carol.handle)).status).toBe(404);
+    expect(await revoke(carol.handle)).toEqual(await revoke(dana.handle));
+    expect(await listed()).toEqual([alias]);
+
+    expect((await api(alice).post(`/subscribers/${alias?.handle}`, { decision: "approve" })).status).toBe(
+      200,
+    );
+    expect((await listed())[0]).toMatchObject({ handle: alias?.handle, state: "active" });
+  });
 });
 
 describe("polite-block is indistinguishable from signed out", () => {

@@ -11,7 +11,7 @@ const open: DeliveryContext = {
   sender: "bob",
   blocked: false,
   senderIsBuddy: false,
-  recipientStatus: "open",
+  statusSeenBySender: "open",
   recipientAvailability: "available",
 };
 const rules = (r: Partial<DeliveryRules>): DeliveryRules => ({ ...DEFAULT_DELIVERY_RULES, ...r });
@@ -31,7 +31,7 @@ describe("decideDelivery: every rule and combination", () => {
     {
       case: "defaults: a CLOSED recipient still receives into the inbox",
       rules: {},
-      context: { recipientStatus: "closed" },
+      context: { statusSeenBySender: "closed" },
       expected: loud,
     },
     { case: "blocked sender", rules: {}, context: { blocked: true }, expected: refused },
@@ -52,7 +52,7 @@ describe("decideDelivery: every rule and combination", () => {
     {
       case: "refuse while CLOSED, recipient CLOSED",
       rules: { whileClosed: "refuse" },
-      context: { recipientStatus: "closed" },
+      context: { statusSeenBySender: "closed" },
       expected: closedRefusal,
     },
     {
@@ -62,9 +62,27 @@ describe("decideDelivery: every rule and combination", () => {
       expected: loud,
     },
     {
+      case: "refuse while CLOSED, shown CLOSED to this sender (polite-block, invisible) while OPEN",
+      rules: { whileClosed: "refuse" },
+      context: { statusSeenBySender: "closed", recipientAvailability: "available" },
+      expected: closedRefusal,
+    },
+    {
+      case: "refuse while CLOSED, a sender who may not see my status: kept, as telling would reveal it",
+      rules: { whileClosed: "refuse" },
+      context: { statusSeenBySender: undefined },
+      expected: loud,
+    },
+    {
+      case: "a sender who may not see my status, do not disturb: silent all the same",
+      rules: {},
+      context: { statusSeenBySender: undefined, recipientAvailability: "dnd" },
+      expected: silent,
+    },
+    {
       case: "refuse while CLOSED and blocked: the block's wording",
       rules: { whileClosed: "refuse" },
-      context: { recipientStatus: "closed", blocked: true },
+      context: { statusSeenBySender: "closed", blocked: true },
       expected: refused,
     },
     { case: "busy: silent", rules: {}, context: { recipientAvailability: "busy" }, expected: silent },
@@ -96,7 +114,7 @@ describe("decideDelivery: every rule and combination", () => {
     {
       case: "buddies only, CLOSED, accept",
       rules: { whoMayWrite: "buddies" },
-      context: { senderIsBuddy: true, recipientStatus: "closed" },
+      context: { senderIsBuddy: true, statusSeenBySender: "closed" },
       expected: loud,
     },
   ])("$case", ({ rules: r, context, expected }) => {

@@ -7,7 +7,13 @@ export type DeliveryContext = {
   blocked: boolean;
   /** The sender is on the recipient's buddy list. */
   senderIsBuddy: boolean;
-  recipientStatus: PresenceView["status"];
+  /**
+   * The recipient's status as this sender may see it (the recipient's access rules applied:
+   * CLOSED to a polite-blocked sender, or while invisible); undefined when the sender may not
+   * see it at all. "Refused while signed out" then cannot apply: saying so would tell them.
+   */
+  statusSeenBySender: PresenceView["status"] | undefined;
+  /** The recipient's own availability: it decides only whether delivery is silent for them. */
   recipientAvailability?: Availability;
 };
 
@@ -25,8 +31,8 @@ export const NOT_ACCEPTING_WHILE_CLOSED =
 
 /**
  * DELIVERY RULES evaluation (RFC 2778 section 2.5). Precedence: the blocklist; who may write;
- * what happens while CLOSED; then busy / do-not-disturb makes delivery silent, except for the
- * people who always get through.
+ * what happens while CLOSED (as the sender sees me); then busy / do-not-disturb makes delivery
+ * silent, except for the people who always get through.
  */
 export function decideDelivery(rules: DeliveryRules, context: DeliveryContext): DeliveryDecision {
   if (context.blocked) return { accepted: false, reason: "refused", message: NOT_ACCEPTING };
@@ -34,7 +40,7 @@ export function decideDelivery(rules: DeliveryRules, context: DeliveryContext): 
   if (rules.whoMayWrite === "buddies" && !context.senderIsBuddy) {
     return { accepted: false, reason: "refused", message: NOT_ACCEPTING };
   }
-  if (context.recipientStatus === "closed" && rules.whileClosed === "refuse") {
+  if (context.statusSeenBySender === "closed" && rules.whileClosed === "refuse") {
     return { accepted: false, reason: "closed", message: NOT_ACCEPTING_WHILE_CLOSED };
   }
   const quiet = context.recipientAvailability === "busy" || context.recipientAvailability === "dnd";

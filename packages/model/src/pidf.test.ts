@@ -32,6 +32,12 @@ describe("PIDF", () => {
       has: ["<note>&lt;script&gt;&amp;&quot;&apos;</note>"],
       lacks: ["<script>"],
     },
+    {
+      case: "characters XML cannot hold are dropped, so the document stays well-formed",
+      view: { handle: "alice", status: "open" as const, note: "lunch\u0001\u0000 \uFFFE\uD800 ok 🍜\u0007" },
+      has: ["<note>lunch  ok 🍜</note>"],
+      lacks: ["\u0000", "\u0001", "\u0007", "\uFFFE", "\uD800"],
+    },
   ])("$case", ({ view, has, lacks }) => {
     const xml = toPidf(view);
     expect(xml).toContain(`<presence xmlns="${PIDF_NAMESPACE}" entity="pres:alice">`);

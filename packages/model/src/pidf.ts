@@ -4,8 +4,13 @@ import type { PresenceView } from "@pim/protocol";
 export const PIDF_NAMESPACE = "urn:ietf:params:xml:ns:pidf";
 export const PIDF_MEDIA_TYPE = "application/pidf+xml";
 
+/** Characters XML 1.0 does not allow at all (most controls, U+FFFE/FFFF, lone surrogates). */
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 function escapeXml(text: string): string {
+  // Dropped, not escaped: no escape makes them legal, and one would break the whole document.
   return text
+    .replace(NOT_XML, "")
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;")

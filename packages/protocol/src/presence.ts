@@ -10,9 +10,14 @@ export type Status = z.infer<typeof StatusSchema>;
 export const AvailabilitySchema = z.enum(["available", "away", "busy", "dnd"]);
 export type Availability = z.infer<typeof AvailabilitySchema>;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const NoteSchema = z
   .string()
-  .max(LIMITS.noteMaxLength, `A note has at most ${LIMITS.noteMaxLength} characters.`);
+  .max(LIMITS.noteMaxLength, `A note has at most ${LIMITS.noteMaxLength} characters.`)
+  // A note is one line of text that every watcher's client and PIDF document must carry.
+  .refine((note) => !/[\p{Cc}\uFFFE\uFFFF]/u.test(note), "A note cannot contain control characters.")
+  .refine((note) => !LONE_SURROGATE.test(note), "A note must be valid Unicode text.");
 
 /** OTHER PRESENCE MARKUP: a small free-form object (an emoji, "in a meeting until 15:00"). */
 export const MarkupSchema = z

@@ -18,12 +18,15 @@ import { ApiError } from "../http/api-error.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import type { Conversations } from "./conversations.ts";
 
-/** What the inbox asks the rest of the room: rules, blocklist, buddies, my presence now. */
+/** What the inbox asks the rest of the room: rules, blocklist, buddies, my presence. */
 export type InboxContext = {
   rules(): DeliveryRules;
   isBlocked(handle: string): boolean;
   isBuddy(handle: string): boolean;
+  /** My presence now, as it really is. */
   presence(): PresenceView;
+  /** My presence as this person may see it (my access rules applied); null: not at all. */
+  presenceSeenBy(handle: string): PresenceView | null;
 };
 
 export type InboxOutlets = {
@@ -57,14 +60,17 @@ export class Inbox {
     private readonly now: () => number,
   ) {}
 
-  /** Would a message from `sender` be accepted now (rate limits aside)? */
+  /**
+   * Would a message from `sender` be accepted now (rate limits aside)? The answer may depend
+   * on my status only as the sender may see it, or it would tell them what my rules hide.
+   */
   decide(sender: string): DeliveryDecision {
     const presence = this.context.presence();
     return decideDelivery(this.context.rules(), {
       sender,
       blocked: this.context.isBlocked(sender),
       senderIsBuddy: this.context.isBuddy(sender),
-      recipientStatus: presence.status,
+      statusSeenBySender: this.context.presenceSeenBy(sender)?.status,
       ...(presence.availability ? { recipientAvailability: presence.availability } : {}),
     });
   }

@@ -175,6 +175,7 @@ export default class UserRoom implements Party.Server {
         isBlocked: (handle) => privacy.isBlocked(handle),
         isBuddy: (handle) => buddies.isBuddy(handle),
         presence: () => presentity.view().view,
+        presenceSeenBy: (handle) => subscriptions.transform(handle, presentity.view().view),
       },
       rooms,
       {

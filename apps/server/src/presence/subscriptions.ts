@@ -153,9 +153,9 @@ export class Subscriptions {
   /** The principal answers a watcher (by handle or anonymous alias): approve or deny. */
   async answer(id: string, decision: "approve" | "deny"): Promise<Subscriber> {
     const watcher = this.resolve(id);
-    const record = this.watchers.get(watcher);
-    const subscriber = this.subscribers.get(watcher);
-    if (!record || (!subscriber && record.outcome !== "pending")) {
+    const record = watcher === undefined ? undefined : this.watchers.get(watcher);
+    const subscriber = watcher === undefined ? undefined : this.subscribers.get(watcher);
+    if (watcher === undefined || !record || (!subscriber && record.outcome !== "pending")) {
       throw new ApiError(404, "not_found", `${id} has not asked to watch you.`);
     }
     await this.putWatcher({ ...record, answer: decision });
@@ -170,8 +170,8 @@ export class Subscriptions {
   /** The principal ends a subscription to them; the watcher's room is told. */
   async revoke(id: string): Promise<void> {
     const watcher = this.resolve(id);
-    const existing = this.subscribers.get(watcher);
-    if (!existing || existing.state === "ended")
+    const existing = watcher === undefined ? undefined : this.subscribers.get(watcher);
+    if (watcher === undefined || !existing || existing.state === "ended")
       throw new ApiError(404, "not_found", `${id} does not watch you.`);
     await this.end(watcher);
     await this.outlets.tellSubscriber(watcher, "ended", undefined, this.presentity().bumpSeq());
@@ -210,12 +210,19 @@ export class Subscriptions {
       .sort((a, b) => b.lastAt - a.lastAt);
   }
 
-  /** The real handle of a watcher named by handle or anonymous alias. */
-  resolve(id: string): string {
-    if (!id.startsWith("anonymous:")) return id.toLowerCase();
-    for (const record of this.watchers.values())
-      if (record.alias === id && record.anonymous) return record.handle;
-    throw new ApiError(404, "not_found", "No such watcher.");
+  /**
+   * The real handle of a watcher named as I see them: by handle, or an anonymous one only by
+   * alias. Their real handle names no one (undefined), so trying handles against my answers
+   * cannot tell who hides behind an alias.
+   */
+  private resolve(id: string): string | undefined {
+    if (id.startsWith("anonymous:")) {
+      for (const record of this.watchers.values())
+        if (record.alias === id && record.anonymous) return record.handle;
+      return undefined;
+    }
+    const handle = id.toLowerCase();
+    return this.watchers.get(handle)?.anonymous ? undefined : handle;
   }
 
   /**

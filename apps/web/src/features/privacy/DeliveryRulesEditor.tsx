@@ -45,7 +45,8 @@ export function DeliveryRulesEditor() {
           onChange={(e) => update({ whileClosed: e.target.value as DeliveryRules["whileClosed"] })}
         >
           <option value="accept">Keep messages for me</option>
-          <option value="refuse">Refuse messages (senders are told)</option>
+          {/* Only people who may see my status can be told I am signed out; others' messages are kept. */}
+          <option value="refuse">Refuse messages from people who may see my status (they are told)</option>
         </select>
       </label>
       <label className="check">
