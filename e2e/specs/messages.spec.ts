@@ -153,11 +153,17 @@ test("a message written while the connection is down is sent once it is back, ex
   await bob.close();
 });
 
-test("Bob refuses messages while signed out, and Alice is told before she sends", async ({ browser }) => {
+test("Bob refuses messages while signed out, and Alice, who may see him, is told before she sends", async ({
+  browser,
+}) => {
   const alice = await Person.open(browser, "alice");
   const bob = await Person.open(browser, "bob");
   await alice.signUp();
   await bob.signUp();
+  // Only someone who may see Bob's status can be told he is signed out.
+  await alice.addBuddy(bob.handle);
+  await bob.approve(alice.handle);
+  await expect(alice.buddy(bob.handle)).toContainText("Available");
   await bob.goTo("Privacy");
   await bob.page.getByLabel("While you are signed out").selectOption("refuse");
   await expect(bob.page.getByLabel("While you are signed out")).toHaveValue("refuse");
@@ -171,4 +177,32 @@ test("Bob refuses messages while signed out, and Alice is told before she sends"
   await alice.send(bob.handle, "are you there?");
   await expect(alice.message(bob.handle, "are you there?")).toContainText("Not delivered");
   await alice.close();
+});
+
+test("Enter that confirms an input method's text does not send it; a problem goes once the text changes", async ({
+  browser,
+}) => {
+  const alice = await Person.open(browser, "alice");
+  const bob = await Person.open(browser, "bob");
+  await alice.signUp();
+  await bob.signUp();
+  await alice.messageTo(bob.handle);
+  const box = alice.conversation(bob.handle).getByLabel(`Message to ${bob.handle.toLowerCase()}`);
+  await expect(box).toBeFocused(); // opening a conversation is asking to write in it
+
+  await box.fill("にほんご");
+  await box.dispatchEvent("keydown", { key: "Enter", code: "Enter", isComposing: true, bubbles: true });
+  await expect(box).toHaveValue("にほんご");
+  await expect(alice.message(bob.handle, "にほんご")).toHaveCount(0);
+  await box.press("Enter");
+  await expect(alice.message(bob.handle, "にほんご")).toContainText("Delivered");
+
+  await box.fill("   ");
+  await box.press("Enter");
+  const problem = alice.conversation(bob.handle).getByRole("alert");
+  await expect(problem).toHaveText("A message cannot be empty.");
+  await box.fill("now fine");
+  await expect(problem).toHaveCount(0);
+  await alice.close();
+  await bob.close();
 });

@@ -75,3 +75,40 @@ test("a buddy's text is shown as text, never as markup", async ({ browser }) => 
   await alice.close();
   await bob.close();
 });
+
+test("a request to watch Alice made while her connection was down shows as soon as it is back", async ({
+  browser,
+}) => {
+  const alice = await Person.open(browser, "alice");
+  const carol = await Person.open(browser, "carol");
+  // Stand between Alice's tab and her room, so the connection can go down and come back.
+  let offline = false;
+  const routes: { close(options?: { code?: number; reason?: string }): Promise<void> }[] = [];
+  await alice.page.routeWebSocket(/\/parties\/user\//, (socket) => {
+    if (!offline) socket.connectToServer();
+    routes.push(socket);
+  });
+  await alice.signUp();
+  await carol.signUp();
+
+  offline = true;
+  await routes.at(-1)?.close({ code: 4000, reason: "network down" });
+  await expect(alice.page.getByRole("status").filter({ hasText: "Reconnecting" })).toBeVisible();
+  await carol.addBuddy(alice.handle); // the request reaches Alice's room, not her tab
+
+  offline = false;
+  await routes.at(-1)?.close({ code: 4000, reason: "still down" }); // the next attempt gets through
+  await expect(
+    alice.page.getByRole("button", { name: `Approve ${carol.handle.toLowerCase()}` }),
+  ).toBeVisible();
+  // Wherever she is in the app, the menu says a request waits.
+  await alice.goTo("Messages");
+  const menu = alice.page.getByRole("navigation", { name: "Main" });
+  await expect(menu.getByRole("button", { name: /^Buddies/ })).toHaveText("Buddies 1 waiting");
+  await alice.goTo("Buddies");
+  await alice.approve(carol.handle);
+  await expect(carol.buddy(alice.handle)).toContainText("Available");
+  await expect(menu.getByRole("button", { name: /^Buddies/ })).toHaveText("Buddies");
+  await alice.close();
+  await carol.close();
+});

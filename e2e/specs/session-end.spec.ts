@@ -10,7 +10,7 @@ test("signing out everywhere signs out the other tab too, and says why", async (
   await alice.page.getByRole("button", { name: "Sign out everywhere" }).click();
   await alice.expectSignedOut();
   await expect(secondTab.getByRole("form", { name: "Sign in" })).toBeVisible();
-  await expect(secondTab.getByRole("status")).toHaveText("You were signed out (signed out everywhere).");
+  await expect(secondTab.getByRole("status")).toHaveText("You were signed out everywhere.");
   await secondTab.reload();
   await expect(secondTab.getByRole("form", { name: "Sign in" })).toBeVisible();
   await alice.close();

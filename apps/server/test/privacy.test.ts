@@ -117,6 +117,9 @@ describe("rule changes are re-evaluated at once", () => {
       "buddy.updated",
       (m) => m.buddy.handle === alice.handle && m.buddy.view?.status === "closed",
     );
+    // Alice's own watcher information says what Carol's "active" means now.
+    const [asSeen] = (await watchersOf(alice)).filter((w) => w.handle === carol.handle);
+    expect(asSeen).toMatchObject({ state: "active", action: "polite-block" });
 
     await setRules(alice, rules({ default: { action: "allow", show: "lastSeen" } }));
     await carolTab.next(
@@ -239,6 +242,7 @@ describe("visibility rules: anonymous watchers", () => {
     const [entry] = (JSON.parse(raw) as { watchers: WatcherInfo[] }).watchers;
     expect(entry).toMatchObject({ handle: null, kind: "fetcher", state: "active", counts: { hour: 1 } });
     expect(entry?.id).toMatch(/^anonymous:/);
+    expect(entry).not.toHaveProperty("action"); // their rule could tell who they are
     const blockByAlias = await api(alice).post(`/watchers/${entry?.id}/block`, {});
     expect(blockByAlias.status).toBe(400);
 

@@ -101,6 +101,11 @@ export const WatcherInfoSchema = z.object({
   counts: z.object({ hour: z.number(), day: z.number(), month: z.number() }),
   /** Fetches far more often than anyone needs to: a possible stalker. */
   flagged: z.boolean(),
+  /**
+   * What my access rules do with this watcher now ("active" may mean they see me offline).
+   * Absent for an anonymous watcher: their rule could tell me who they are.
+   */
+  action: AccessActionSchema.optional(),
 });
 export type WatcherInfo = z.infer<typeof WatcherInfoSchema>;
 export const WatcherInfoListSchema = z.object({ watchers: z.array(WatcherInfoSchema) });

@@ -128,7 +128,8 @@ export class Subscriptions {
     anonymous: boolean,
   ): Promise<{ state: SubscriptionState; view?: PresenceView; seq?: number }> {
     const existing = this.subscribers.get(watcher);
-    if (!existing && this.countLive() >= LIMITS.maxSubscribers) {
+    // An ended subscription asking again is a new one, and counts against the limit like one.
+    if ((!existing || existing.state === "ended") && this.countLive() >= LIMITS.maxSubscribers) {
       throw new ApiError(409, "limit_reached", "That principal cannot take more subscribers.");
     }
     const record = await this.recordActivity(watcher, anonymous, (r) => {
@@ -245,7 +246,10 @@ export class Subscriptions {
     const tells: Promise<void>[] = [];
     for (const watcher of handles) {
       const subscriber = this.subscribers.get(watcher);
-      if (!subscriber || subscriber.state === "ended") continue;
+      if (!subscriber || subscriber.state === "ended") {
+        this.emitWatcher(this.watchers.get(watcher)); // a fetcher's row shows the new answer too
+        continue;
+      }
       const { state } = this.decide(watcher);
       if (state !== subscriber.state) {
         await this.saveSubscriber({ ...subscriber, state, decidedAt: this.now() });
@@ -311,6 +315,7 @@ export class Subscriptions {
       lastAt: record.activity.lastAt,
       counts: watchCounts(record.activity, now, this.policy),
       flagged: isPossibleStalker(record.activity, now, this.policy),
+      ...(record.anonymous ? {} : { action: this.decide(record.handle).decision.action }),
     };
   }
 

@@ -15,6 +15,7 @@ import { unsent } from "../features/messages/outbox.ts";
 import { ownPresenceQueryOptions } from "../features/presence/queries.ts";
 import { privacyQueryOptions, watchersQueryOptions } from "../features/privacy/queries.ts";
 import { deviceLabel, fetchSession } from "../features/session/queries.ts";
+import { signedOutNotice } from "../features/session/signed-out-notice.ts";
 
 export type SocketStatus = "connecting" | "connected" | "reconnecting";
 
@@ -48,9 +49,17 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
   switch (message.type) {
     case "hello":
       queryClient.setQueryData(socketStatusQueryOptions().queryKey, "connected");
-      // Events missed while disconnected: read what the room holds now.
-      void queryClient.invalidateQueries({ queryKey: ["conversations", handle] });
-      void queryClient.invalidateQueries({ queryKey: ["history", handle] });
+      // Events missed while disconnected: read what the room holds now. (Buddies and my own
+      // presence come with the greeting; everything else that events keep current is re-read.)
+      for (const queryKey of [
+        subscribersQueryOptions(handle).queryKey,
+        watchersQueryOptions(handle).queryKey,
+        privacyQueryOptions(handle).queryKey,
+        ["conversations", handle],
+        ["history", handle],
+        ["deliverable", handle],
+      ])
+        void queryClient.invalidateQueries({ queryKey });
       return;
     case "presence.self":
       queryClient.setQueryData(ownPresenceQueryOptions(handle).queryKey, message.presence);
@@ -165,8 +174,8 @@ export function useRoomSocket(handle: string, onSessionEnded: (notice: string) =
     socket.addEventListener("close", (event: CloseEvent) => {
       if (disposed) return;
       if (event.code === CLOSE_CODES.unauthorized) {
-        // The room names why ("signed out everywhere"); the words are its own, shown as text.
-        end(`You were signed out${event.reason ? ` (${event.reason})` : ""}.`);
+        // The room names why ("signed out everywhere"); shown as text.
+        end(signedOutNotice(event.reason));
         return;
       }
       if (current === socket) current = null;

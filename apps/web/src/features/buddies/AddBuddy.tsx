@@ -1,13 +1,17 @@
 import { HandleSchema } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
 import { ApiError } from "../../lib/api.ts";
-import { useAddBuddy } from "./useBuddies.ts";
+import { useAddBuddy, useBuddies } from "./useBuddies.ts";
 
 /** Add a buddy by handle: a subscription request goes to their room. */
 export function AddBuddy() {
   const [handle, setHandle] = useState("");
   const [invalid, setInvalid] = useState<string | null>(null);
   const add = useAddBuddy();
+  const buddies = useBuddies();
+  // "Request sent" only while it waits: once answered, the buddy list says the rest.
+  const waiting =
+    add.isSuccess && buddies.data?.some((b) => b.handle === add.data.handle && b.state === "pending");
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -32,8 +36,8 @@ export function AddBuddy() {
         <p role="alert" className="error">
           {error}
         </p>
-      ) : add.isSuccess ? (
-        <p role="status">Request sent to {add.data.handle}.</p>
+      ) : waiting ? (
+        <p role="status">Request sent to {add.data?.handle}.</p>
       ) : null}
     </form>
   );

@@ -20,6 +20,12 @@ export function useSubscribers() {
   return useQuery(subscribersQueryOptions(useHandle()));
 }
 
+/** How many requests to watch me wait for my answer (shown wherever I am in the app). */
+export function usePendingRequests(): number {
+  const { data = [] } = useSubscribers();
+  return data.filter((s) => s.state === "pending").length;
+}
+
 export function useAddBuddy() {
   const handle = useHandle();
   const queryClient = useQueryClient();

@@ -109,7 +109,8 @@ export function ConversationView({ peer }: { peer: string }) {
           {peer} is typing…
         </p>
       ) : null}
-      <Composer peer={peer} />
+      {/* One composer per conversation: a draft never moves to another one. */}
+      <Composer key={peer} peer={peer} />
     </section>
   );
 }
@@ -175,6 +176,11 @@ function Composer({ peer }: { peer: string }) {
   const [problem, setProblem] = useState<string | null>(null);
   const send = useSendMessage(peer);
   const typingNotice = useTypingNotice(peer);
+  const box = useRef<HTMLTextAreaElement>(null);
+  // Opening a conversation is asking to write in it.
+  useEffect(() => {
+    box.current?.focus();
+  }, []);
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
@@ -190,6 +196,8 @@ function Composer({ peer }: { peer: string }) {
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    // Enter that confirms an input method's composition (Japanese, Chinese, …) only confirms it.
+    if (event.nativeEvent.isComposing || event.keyCode === 229) return;
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       submit();
@@ -199,12 +207,14 @@ function Composer({ peer }: { peer: string }) {
   return (
     <form onSubmit={submit} className="composer" aria-label="Send a message">
       <textarea
+        ref={box}
         aria-label={`Message to ${peer}`}
         value={text}
         rows={2}
         onKeyDown={onKeyDown}
         onChange={(e) => {
           setText(e.target.value);
+          setProblem(null); // the problem was with the text as it was
           typingNotice(e.target.value.length > 0);
         }}
         onBlur={() => typingNotice(false)}

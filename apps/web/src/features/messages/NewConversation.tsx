@@ -21,12 +21,19 @@ export function NewConversation() {
 
   return (
     <form onSubmit={submit} className="inline" aria-label="New message">
-      <input
-        aria-label="Message to (handle)"
-        placeholder="Write to (handle)"
-        value={handle}
-        onChange={(e) => setHandle(e.target.value)}
-      />
+      <label>
+        Write to
+        <input
+          aria-label="Message to (handle)"
+          placeholder="handle"
+          value={handle}
+          onChange={(e) => {
+            setHandle(e.target.value);
+            setProblem(null);
+          }}
+          autoComplete="off"
+        />
+      </label>
       <button type="submit">New message</button>
       {problem ? (
         <p role="alert" className="error">

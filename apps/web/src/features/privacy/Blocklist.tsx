@@ -31,7 +31,10 @@ export function Blocklist() {
         ))}
       </ul>
       <form onSubmit={submit} className="inline" aria-label="Block someone">
-        <input aria-label="Handle to block" value={handle} onChange={(e) => setHandle(e.target.value)} />
+        <label>
+          Handle to block
+          <input value={handle} autoComplete="off" onChange={(e) => setHandle(e.target.value)} />
+        </label>
         <button type="submit" disabled={blockPerson.isPending}>
           Block
         </button>

@@ -73,11 +73,10 @@ export function DeliveryRulesEditor() {
         ))}
       </ul>
       <form onSubmit={addException} className="inline" aria-label="Add someone who always gets through">
-        <input
-          aria-label="Always gets through (handle)"
-          value={handle}
-          onChange={(e) => setHandle(e.target.value)}
-        />
+        <label>
+          Always gets through (handle)
+          <input value={handle} autoComplete="off" onChange={(e) => setHandle(e.target.value)} />
+        </label>
         <button type="submit">Add</button>
       </form>
       {save.error ? (

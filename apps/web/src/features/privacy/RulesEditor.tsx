@@ -3,12 +3,13 @@ import {
   AccessActionSchema,
   type AccessRule,
   type AccessRules,
-  canonicalHandle,
+  type GroupRule,
   type ShowLevel,
   ShowLevelSchema,
 } from "@pim/protocol";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { errorText } from "./errors.ts";
+import { checkHandle, checkHandleList } from "./handle-check.ts";
 import { ACTION_LABELS, SHOW_LABELS } from "./labels.ts";
 import { usePrivacy, useSaveRules } from "./usePrivacy.ts";
 
@@ -16,22 +17,56 @@ import { usePrivacy, useSaveRules } from "./usePrivacy.ts";
 export function RulesEditor() {
   const { data } = usePrivacy();
   const save = useSaveRules();
+  const [discards, setDiscards] = useState(0);
   if (!data) return <p>Loading your rules…</p>;
-  // A fresh draft whenever the stored rules change (saved here, in another tab, or by a block).
-  return <RulesForm key={JSON.stringify(data.rules)} stored={data.rules} save={save} />;
+  // A fresh draft, every field and problem with it, whenever the stored rules change (saved here,
+  // in another tab, or by a block) or the draft is discarded.
+  return (
+    <RulesForm
+      key={`${discards}:${JSON.stringify(data.rules)}`}
+      stored={data.rules}
+      save={save}
+      onDiscard={() => {
+        save.reset();
+        setDiscards((n) => n + 1);
+      }}
+    />
+  );
 }
 
-function RulesForm({ stored, save }: { stored: AccessRules; save: ReturnType<typeof useSaveRules> }) {
+function RulesForm({
+  stored,
+  save,
+  onDiscard,
+}: {
+  stored: AccessRules;
+  save: ReturnType<typeof useSaveRules>;
+  onDiscard: () => void;
+}) {
   const [rules, setRules] = useState(stored);
   const [person, setPerson] = useState("");
+  const [personProblem, setPersonProblem] = useState<string | null>(null);
   const [groupName, setGroupName] = useState("");
-  const changed = JSON.stringify(rules) !== JSON.stringify(stored);
+  const [groupProblem, setGroupProblem] = useState<string | null>(null);
+  // The members boxes as typed, by group name; the draft rules hold the handles parsed from them.
+  const [memberTexts, setMemberTexts] = useState<Record<string, string>>({});
+  const memberText = (group: GroupRule) => memberTexts[group.name] ?? group.members.join(", ");
+  const memberProblem = (group: GroupRule) => checkHandleList(memberText(group)).problem;
+  const invalid = rules.groups.some((g) => memberProblem(g) !== null);
+  // A members box holding only a mistake changes no rule, but is still something to discard.
+  const changed = invalid || JSON.stringify(rules) !== JSON.stringify(stored);
+  const ids = useId();
 
   function addPerson(event: FormEvent) {
     event.preventDefault();
-    const handle = canonicalHandle(person.trim());
-    if (!handle) return;
-    setRules({ ...rules, people: { ...rules.people, [handle]: { action: "allow", show: "lastSeen" } } });
+    if (!person.trim()) return;
+    const check = checkHandle(person);
+    setPersonProblem(check.ok ? null : check.problem);
+    if (!check.ok) return;
+    setRules({
+      ...rules,
+      people: { ...rules.people, [check.handle]: { action: "allow", show: "lastSeen" } },
+    });
     setPerson("");
   }
 
@@ -39,6 +74,10 @@ function RulesForm({ stored, save }: { stored: AccessRules; save: ReturnType<typ
     event.preventDefault();
     const name = groupName.trim();
     if (!name) return;
+    // Groups are told apart by name, in this form and in "see what someone sees".
+    const taken = rules.groups.some((g) => g.name === name);
+    setGroupProblem(taken ? `You already have a group called “${name}”.` : null);
+    if (taken) return;
     setRules({
       ...rules,
       groups: [...rules.groups, { name, members: [], rule: { action: "allow", show: "lastSeen" } }],
@@ -102,28 +141,41 @@ function RulesForm({ stored, save }: { stored: AccessRules; save: ReturnType<typ
         </tbody>
       </table>
       <form onSubmit={addPerson} className="inline" aria-label="Add a rule for a person">
-        <input aria-label="Person's handle" value={person} onChange={(e) => setPerson(e.target.value)} />
+        <label>
+          Person's handle
+          <input
+            value={person}
+            autoComplete="off"
+            aria-invalid={personProblem ? true : undefined}
+            aria-describedby={personProblem ? `${ids}-person` : undefined}
+            onChange={(e) => setPerson(e.target.value)}
+          />
+        </label>
         <button type="submit">Add rule</button>
+        {personProblem ? (
+          <p id={`${ids}-person`} role="alert" className="error">
+            {personProblem}
+          </p>
+        ) : null}
       </form>
 
       <h4>Groups</h4>
       {rules.groups.map((group, index) => (
         <fieldset key={group.name} aria-label={`Group ${group.name}`}>
           <legend>{group.name}</legend>
-          <label>
-            Members of {group.name} (handles, comma-separated)
-            <input
-              defaultValue={group.members.join(", ")}
-              onBlur={(e) => {
-                const members = e.target.value
-                  .split(",")
-                  .map((m) => canonicalHandle(m.trim()))
-                  .filter(Boolean);
-                const groups = rules.groups.map((g, i) => (i === index ? { ...g, members } : g));
-                setRules({ ...rules, groups });
-              }}
-            />
-          </label>
+          <MembersInput
+            group={group.name}
+            text={memberText(group)}
+            problem={memberProblem(group)}
+            onChange={(text) => {
+              setMemberTexts({ ...memberTexts, [group.name]: text });
+              const members = checkHandleList(text).handles;
+              setRules({
+                ...rules,
+                groups: rules.groups.map((g, i) => (i === index ? { ...g, members } : g)),
+              });
+            }}
+          />
           <RulePicker
             label={`Rule for group ${group.name}`}
             rule={group.rule}
@@ -134,23 +186,45 @@ function RulesForm({ stored, save }: { stored: AccessRules; save: ReturnType<typ
           <button
             type="button"
             className="quiet"
-            onClick={() => setRules({ ...rules, groups: rules.groups.filter((_, i) => i !== index) })}
+            onClick={() => {
+              const { [group.name]: _typed, ...texts } = memberTexts;
+              setMemberTexts(texts);
+              setRules({ ...rules, groups: rules.groups.filter((_, i) => i !== index) });
+            }}
           >
             Remove group {group.name}
           </button>
         </fieldset>
       ))}
       <form onSubmit={addGroup} className="inline" aria-label="Add a group">
-        <input aria-label="Group name" value={groupName} onChange={(e) => setGroupName(e.target.value)} />
+        <label>
+          Group name
+          <input
+            value={groupName}
+            autoComplete="off"
+            aria-invalid={groupProblem ? true : undefined}
+            aria-describedby={groupProblem ? `${ids}-group` : undefined}
+            onChange={(e) => setGroupName(e.target.value)}
+          />
+        </label>
         <button type="submit">Add group</button>
+        {groupProblem ? (
+          <p id={`${ids}-group`} role="alert" className="error">
+            {groupProblem}
+          </p>
+        ) : null}
       </form>
 
       <div className="actions">
-        <button type="button" disabled={!changed || save.isPending} onClick={() => save.mutate(rules)}>
+        <button
+          type="button"
+          disabled={!changed || save.isPending || invalid}
+          onClick={() => save.mutate(rules)}
+        >
           Save rules
         </button>
         {changed ? (
-          <button type="button" className="quiet" onClick={() => setRules(stored)}>
+          <button type="button" className="quiet" onClick={onDiscard}>
             Discard changes
           </button>
         ) : null}
@@ -162,6 +236,40 @@ function RulesForm({ stored, save }: { stored: AccessRules; save: ReturnType<typ
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** A group's members as typed, with what is wrong with them said beside the box. */
+function MembersInput({
+  group,
+  text,
+  problem,
+  onChange,
+}: {
+  group: string;
+  text: string;
+  problem: string | null;
+  onChange: (text: string) => void;
+}) {
+  const problemId = `${useId()}-problem`;
+  return (
+    <>
+      <label>
+        Members of {group} (handles, comma-separated)
+        <input
+          value={text}
+          autoComplete="off"
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? problemId : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      </label>
+      {problem ? (
+        <p id={problemId} role="alert" className="error">
+          {problem}
+        </p>
+      ) : null}
+    </>
   );
 }
 

@@ -22,7 +22,10 @@ export function SeeWhatTheySee() {
     <section aria-label="See what someone sees" className="card">
       <h3>See what someone sees</h3>
       <form onSubmit={submit} className="inline">
-        <input aria-label="Whose view" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <label>
+          Whose view
+          <input value={draft} autoComplete="off" onChange={(e) => setDraft(e.target.value)} />
+        </label>
         <button type="submit">Show their view</button>
       </form>
       {preview.error ? (

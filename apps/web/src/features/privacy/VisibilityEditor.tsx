@@ -66,7 +66,10 @@ export function VisibilityEditor() {
         ))}
       </ul>
       <form onSubmit={add} className="inline" aria-label="Add a visibility exception">
-        <input aria-label="Exception for handle" value={handle} onChange={(e) => setHandle(e.target.value)} />
+        <label>
+          Exception for handle
+          <input value={handle} autoComplete="off" onChange={(e) => setHandle(e.target.value)} />
+        </label>
         <button type="submit">Add exception</button>
       </form>
       {save.error ? (

@@ -4,7 +4,7 @@ import { timeAgo } from "../../lib/time.ts";
 import { useNow } from "../../lib/useNow.ts";
 import { useAnswerSubscriber } from "../buddies/useBuddies.ts";
 import { errorText } from "./errors.ts";
-import { KIND_LABELS, STATE_LABELS } from "./labels.ts";
+import { KIND_LABELS, watcherStateLabel } from "./labels.ts";
 import { useBlock, usePrivacy, useSaveRules, useWatchers } from "./usePrivacy.ts";
 
 type Filter = WatcherKind | "all";
@@ -69,16 +69,17 @@ function WatcherRow({ watcher, now }: { watcher: WatcherInfo; now: number }) {
   const error = answer.error ?? blockPerson.error ?? saveRules.error;
   return (
     <tr aria-label={name} className={watcher.flagged ? "flagged" : undefined}>
-      <td>
+      <td className="watcher-name">
         {name}
         {watcher.flagged ? <strong className="badge"> Possible stalker</strong> : null}
       </td>
-      <td>{KIND_LABELS[watcher.kind]}</td>
-      <td>{STATE_LABELS[watcher.state]}</td>
-      <td>
+      {/* data-label names the column when a narrow screen stacks the cells (styles.css). */}
+      <td data-label="How">{KIND_LABELS[watcher.kind]}</td>
+      <td data-label="State">{watcherStateLabel(watcher)}</td>
+      <td data-label="Last hour / day / 30 days">
         {watcher.counts.hour} / {watcher.counts.day} / {watcher.counts.month}
       </td>
-      <td>
+      <td data-label="First and last time">
         {timeAgo(watcher.firstAt, now)}, {timeAgo(watcher.lastAt, now)}
       </td>
       <td>

@@ -1,4 +1,11 @@
-import type { AccessAction, AccessDecision, ShowLevel, SubscriptionState, WatcherKind } from "@pim/protocol";
+import type {
+  AccessAction,
+  AccessDecision,
+  ShowLevel,
+  SubscriptionState,
+  WatcherInfo,
+  WatcherKind,
+} from "@pim/protocol";
 
 export const ACTION_LABELS: Record<AccessAction, string> = {
   allow: "Allow",
@@ -27,6 +34,15 @@ export const STATE_LABELS: Record<SubscriptionState, string> = {
   refused: "Refused",
   ended: "Ended",
 };
+
+/**
+ * A watcher's state in words. A polite-blocked watcher's subscription is active (they must not
+ * tell), and the room says that my rules make them see me offline.
+ */
+export function watcherStateLabel(watcher: WatcherInfo): string {
+  if (watcher.state === "active" && watcher.action === "polite-block") return "Sees you as offline";
+  return STATE_LABELS[watcher.state];
+}
 
 const BECAUSE: Record<AccessDecision["because"], string> = {
   blocklist: "they are on your blocklist",

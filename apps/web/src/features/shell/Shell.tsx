@@ -3,6 +3,7 @@ import { ApiError } from "../../lib/api.ts";
 import { useRoomSocket, useSocketStatus } from "../../lib/socket.ts";
 import { AddBuddy } from "../buddies/AddBuddy.tsx";
 import { BuddyList } from "../buddies/BuddyList.tsx";
+import { usePendingRequests } from "../buddies/useBuddies.ts";
 import { WatchRequests } from "../buddies/WatchRequests.tsx";
 import { MessagesSection } from "../messages/MessagesSection.tsx";
 import { useUnreadTotal } from "../messages/useMessages.ts";
@@ -22,6 +23,7 @@ export function Shell() {
   const signOut = useSignOut();
   const [section, setSection] = useSection();
   const unread = useUnreadTotal();
+  const requests = usePendingRequests();
   useEffect(() => {
     // Total unread in the page title, so it shows on the tab itself.
     document.title = unread > 0 ? `(${unread}) pim` : "pim";
@@ -69,6 +71,7 @@ export function Shell() {
           >
             {TITLES[name]}
             {name === "messages" && unread > 0 ? <span className="badge"> {unread} unread</span> : null}
+            {name === "buddies" && requests > 0 ? <span className="badge"> {requests} waiting</span> : null}
           </button>
         ))}
       </nav>

@@ -1,0 +1,48 @@
+import { expect, type Page, test } from "@playwright/test";
+import { Person } from "../fixtures/app.ts";
+
+const PHONE = { width: 375, height: 800 };
+
+/** Nothing on the page is wider than the screen: no sideways scrolling. */
+async function expectNoSidewaysScroll(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+}
+
+/** The element lies within the screen's width, where a thumb can reach it. */
+async function expectOnScreen(page: Page, element: ReturnType<Page["locator"]>) {
+  const box = await element.boundingBox();
+  expect(box).not.toBeNull();
+  expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
+}
+
+test("on a phone, a buddy with a long handle and a long note fits the screen, buttons included", async ({
+  browser,
+}) => {
+  const alice = await Person.open(browser, "alice");
+  // The longest handle there is: 32 characters with no place to break a line.
+  const unique = `bob${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+  const longBob = new Person((await Person.open(browser, "bob")).page, unique.padEnd(32, "x"));
+  await alice.page.setViewportSize(PHONE);
+  await alice.signUp();
+  await longBob.signUp();
+  await alice.addBuddy(longBob.handle);
+  await longBob.approve(alice.handle);
+  await longBob.status().getByLabel("Note").fill("Working from the Lisbon office this week, ping me on chat");
+  await longBob.status().getByRole("button", { name: "Set note" }).click();
+
+  const row = alice.buddy(longBob.handle);
+  await expect(row).toContainText("Lisbon office");
+  await expectNoSidewaysScroll(alice.page);
+  for (const name of ["Message", "Remove", "Block"])
+    await expectOnScreen(alice.page, row.getByRole("button", { name: new RegExp(`^${name}`) }));
+  // The note reads as a line of text, not a column of letters.
+  const note = await row.getByText(/Lisbon office/).boundingBox();
+  expect(note?.height ?? 0).toBeLessThan(100);
+
+  await alice.messageTo(longBob.handle);
+  await alice.send(longBob.handle, "a long handle must not push the page sideways");
+  await expect(alice.message(longBob.handle, "a long handle")).toContainText("Delivered");
+  await expectNoSidewaysScroll(alice.page);
+  await alice.close();
+  await longBob.close();
+});
