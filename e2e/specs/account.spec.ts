@@ -2,10 +2,8 @@ import { expect, test } from "@playwright/test";
 import { Person } from "../fixtures/app.ts";
 
 test("two people sign up in two browsers and each is signed in as themselves", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   await alice.expectSignedIn();
   await bob.expectSignedIn();
   await alice.close();
@@ -13,16 +11,14 @@ test("two people sign up in two browsers and each is signed in as themselves", a
 });
 
 test("a reload keeps the session", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  await alice.signUp();
+  const alice = await Person.signedUp(browser, "alice");
   await alice.page.reload();
   await alice.expectSignedIn();
   await alice.close();
 });
 
 test("a wrong password is answered in words, and the right one signs in", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  await alice.signUp();
+  const alice = await Person.signedUp(browser, "alice");
   await alice.signOut();
   await alice.signIn("not my password");
   await expect(alice.page.getByRole("alert")).toHaveText("Wrong handle or password.");
@@ -32,8 +28,7 @@ test("a wrong password is answered in words, and the right one signs in", async 
 });
 
 test("a handle that is taken says so", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  await alice.signUp();
+  const alice = await Person.signedUp(browser, "alice");
   const impostor = await Person.open(browser, "impostor");
   await impostor.page.getByRole("button", { name: "Create an account" }).click();
   await impostor.page.getByLabel("Handle", { exact: true }).fill(alice.handle.toUpperCase());
@@ -45,8 +40,7 @@ test("a handle that is taken says so", async ({ browser }) => {
 });
 
 test("sign-out returns to the sign-in screen, and a reload stays signed out", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  await alice.signUp();
+  const alice = await Person.signedUp(browser, "alice");
   await alice.signOut();
   // Asked for, so no "you were signed out" notice.
   await expect(alice.page.getByRole("status")).toHaveCount(0);

@@ -2,10 +2,8 @@ import { expect, test } from "@playwright/test";
 import { PASSWORD, Person } from "../fixtures/app.ts";
 
 test("Alice and Bob converse, and Alice sees her message delivered, then read", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   await bob.goTo("Messages");
 
   await alice.messageTo(bob.handle);
@@ -53,10 +51,8 @@ test("a message to a signed-out Bob is waiting for him when he signs in", async 
 });
 
 test("a blocked sender sees 'not delivered'", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  const mallory = await Person.open(browser, "mallory");
-  await alice.signUp();
-  await mallory.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const mallory = await Person.signedUp(browser, "mallory");
   await alice.goTo("Privacy");
   await alice.page.getByLabel("Handle to block").fill(mallory.handle);
   await alice.page.getByRole("button", { name: "Block", exact: true }).click();
@@ -78,10 +74,8 @@ test("a blocked sender sees 'not delivered'", async ({ browser }) => {
 });
 
 test("Alice's second tab shows the messages she sends from the first", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   const secondTab = await alice.page.context().newPage();
   await secondTab.goto(`/#/messages/${bob.handle.toLowerCase()}`);
   const second = new Person(secondTab, alice.handle);
@@ -95,10 +89,8 @@ test("Alice's second tab shows the messages she sends from the first", async ({ 
 });
 
 test("markup in a message is shown as text, and no script runs", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   const dialogs: string[] = [];
   for (const person of [alice, bob])
     person.page.on("dialog", (d) => void d.dismiss().then(() => dialogs.push(d.message())));
@@ -123,26 +115,17 @@ test("a message written while the connection is down is sent once it is back, ex
   browser,
 }) => {
   const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  // Stand between Alice's tab and her room, so the connection can go down and come back.
-  let offline = false;
-  const routes: { close(options?: { code?: number; reason?: string }): Promise<void> }[] = [];
-  await alice.page.routeWebSocket(/\/parties\/user\//, (socket) => {
-    if (!offline) socket.connectToServer(); // offline: the tab's socket leads nowhere
-    routes.push(socket);
-  });
+  const connection = await alice.interceptConnection();
   await alice.signUp();
-  await bob.signUp();
+  const bob = await Person.signedUp(browser, "bob");
   await alice.messageTo(bob.handle);
 
-  offline = true;
-  await routes.at(-1)?.close({ code: 4000, reason: "network down" });
+  await connection.down();
   await expect(alice.page.getByRole("status").filter({ hasText: "Reconnecting" })).toBeVisible();
   await alice.send(bob.handle, "written in a tunnel");
   await expect(alice.message(bob.handle, "written in a tunnel")).toContainText("Sending…");
 
-  offline = false;
-  await routes.at(-1)?.close({ code: 4000, reason: "still down" }); // the next attempt reaches the room
+  await connection.up();
   await expect(alice.message(bob.handle, "written in a tunnel")).toContainText("Delivered");
   await bob.messageTo(alice.handle);
   await expect(bob.message(alice.handle, "written in a tunnel")).toHaveCount(1);
@@ -156,10 +139,8 @@ test("a message written while the connection is down is sent once it is back, ex
 test("Bob refuses messages while signed out, and Alice, who may see him, is told before she sends", async ({
   browser,
 }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   // Only someone who may see Bob's status can be told he is signed out.
   await alice.addBuddy(bob.handle);
   await bob.approve(alice.handle);
@@ -182,10 +163,8 @@ test("Bob refuses messages while signed out, and Alice, who may see him, is told
 test("Enter that confirms an input method's text does not send it; a problem goes once the text changes", async ({
   browser,
 }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   await alice.messageTo(bob.handle);
   const box = alice.conversation(bob.handle).getByLabel(`Message to ${bob.handle.toLowerCase()}`);
   await expect(box).toBeFocused(); // opening a conversation is asking to write in it

@@ -2,10 +2,8 @@ import { expect, test } from "@playwright/test";
 import { Person } from "../fixtures/app.ts";
 
 test("Bob adds Alice, Alice approves, and Bob sees her status and note change live", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
 
   await bob.addBuddy(alice.handle);
   await alice.approve(bob.handle);
@@ -23,10 +21,8 @@ test("Bob adds Alice, Alice approves, and Bob sees her status and note change li
 });
 
 test("when Alice closes her last tab, Bob sees her offline with a last-seen time", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   await bob.addBuddy(alice.handle);
   await alice.approve(bob.handle);
   await expect(bob.buddy(alice.handle)).toContainText("Available");
@@ -38,10 +34,8 @@ test("when Alice closes her last tab, Bob sees her offline with a last-seen time
 });
 
 test("when Alice goes invisible, Bob sees her offline while she keeps using the app", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   await bob.addBuddy(alice.handle);
   await alice.approve(bob.handle);
   await expect(bob.buddy(alice.handle)).toContainText("Available");
@@ -56,10 +50,8 @@ test("when Alice goes invisible, Bob sees her offline while she keeps using the 
 });
 
 test("a buddy's text is shown as text, never as markup", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   await bob.addBuddy(alice.handle);
   await alice.approve(bob.handle);
   let dialogs = 0;
@@ -80,24 +72,15 @@ test("a request to watch Alice made while her connection was down shows as soon 
   browser,
 }) => {
   const alice = await Person.open(browser, "alice");
-  const carol = await Person.open(browser, "carol");
-  // Stand between Alice's tab and her room, so the connection can go down and come back.
-  let offline = false;
-  const routes: { close(options?: { code?: number; reason?: string }): Promise<void> }[] = [];
-  await alice.page.routeWebSocket(/\/parties\/user\//, (socket) => {
-    if (!offline) socket.connectToServer();
-    routes.push(socket);
-  });
+  const connection = await alice.interceptConnection();
   await alice.signUp();
-  await carol.signUp();
+  const carol = await Person.signedUp(browser, "carol");
 
-  offline = true;
-  await routes.at(-1)?.close({ code: 4000, reason: "network down" });
+  await connection.down();
   await expect(alice.page.getByRole("status").filter({ hasText: "Reconnecting" })).toBeVisible();
   await carol.addBuddy(alice.handle); // the request reaches Alice's room, not her tab
 
-  offline = false;
-  await routes.at(-1)?.close({ code: 4000, reason: "still down" }); // the next attempt gets through
+  await connection.up();
   await expect(
     alice.page.getByRole("button", { name: `Approve ${carol.handle.toLowerCase()}` }),
   ).toBeVisible();

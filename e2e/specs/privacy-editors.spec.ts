@@ -53,8 +53,7 @@ test("On a phone, Alice's Privacy section fits the screen, watchers, rules and a
 test("Alice is told in plain words that a handle is not one, and Discard clears the draft", async ({
   browser,
 }) => {
-  const alice = await Person.open(browser, "alice");
-  await alice.signUp();
+  const alice = await Person.signedUp(browser, "alice");
   await alice.goTo("Privacy");
   const rules = alice.page.getByRole("region", { name: "Access rules" });
 
@@ -88,10 +87,8 @@ test("Alice is told in plain words that a handle is not one, and Discard clears 
 test("A watcher Alice lets see her only as offline is shown as such in her watcher information", async ({
   browser,
 }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   const bobHandle = bob.handle.toLowerCase();
   await bob.addBuddy(alice.handle);
   await alice.approve(bob.handle);

@@ -4,10 +4,8 @@ import { Person } from "../fixtures/app.ts";
 test("Alice blocks Bob from her watcher information, and Bob sees her offline without a reload", async ({
   browser,
 }) => {
-  const alice = await Person.open(browser, "alice");
-  const bob = await Person.open(browser, "bob");
-  await alice.signUp();
-  await bob.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
   await bob.addBuddy(alice.handle);
   await alice.approve(bob.handle);
   await expect(bob.buddy(alice.handle)).toContainText("Available");
@@ -32,10 +30,8 @@ test("Alice blocks Bob from her watcher information, and Bob sees her offline wi
 });
 
 test("Alice hides her note from Carol, and 'see what Carol sees' shows no note", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  const carol = await Person.open(browser, "carol");
-  await alice.signUp();
-  await carol.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const carol = await Person.signedUp(browser, "carol");
   const carolHandle = carol.handle.toLowerCase();
   await alice.status().getByLabel("Note").fill("secret surprise party");
   await alice.status().getByRole("button", { name: "Set note" }).click();
@@ -67,10 +63,8 @@ test("Alice hides her note from Carol, and 'see what Carol sees' shows no note",
 test("Alice's watcher information lists Carol as a poller after Carol fetches again and again", async ({
   browser,
 }) => {
-  const alice = await Person.open(browser, "alice");
-  const carol = await Person.open(browser, "carol");
-  await alice.signUp();
-  await carol.signUp();
+  const alice = await Person.signedUp(browser, "alice");
+  const carol = await Person.signedUp(browser, "carol");
   await alice.goTo("Privacy");
   await expect(alice.page.getByRole("region", { name: "Watcher information" })).toContainText(
     "No one in the last 30 days.",

@@ -2,8 +2,7 @@ import { expect, test } from "@playwright/test";
 import { Person } from "../fixtures/app.ts";
 
 test("signing out everywhere signs out the other tab too, and says why", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  await alice.signUp();
+  const alice = await Person.signedUp(browser, "alice");
   const secondTab = await alice.page.context().newPage();
   await secondTab.goto("/");
   await expect(secondTab.getByText("Signed in as")).toContainText(alice.handle.toLowerCase());

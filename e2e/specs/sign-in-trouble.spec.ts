@@ -34,8 +34,7 @@ test("a handle or password that breaks the rules is explained before anything is
 test("after too many wrong passwords sign-in is locked, and the page says for how long", async ({
   browser,
 }) => {
-  const alice = await Person.open(browser, "alice");
-  await alice.signUp();
+  const alice = await Person.signedUp(browser, "alice");
   await alice.signOut();
 
   for (let attempt = 1; attempt <= 4; attempt++) {
@@ -60,8 +59,7 @@ test("after too many wrong passwords sign-in is locked, and the page says for ho
 });
 
 test("when the server cannot be reached, signing in says so in words", async ({ browser }) => {
-  const alice = await Person.open(browser, "alice");
-  await alice.signUp();
+  const alice = await Person.signedUp(browser, "alice");
   await alice.signOut();
 
   await alice.page.route("**/parties/user/**", (route) => route.abort("internetdisconnected"));

@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import { Person } from "../fixtures/app.ts";
 
 const PHONE = { width: 375, height: 800 };
@@ -9,7 +9,7 @@ async function expectNoSidewaysScroll(page: Page) {
 }
 
 /** The element lies within the screen's width, where a thumb can reach it. */
-async function expectOnScreen(page: Page, element: ReturnType<Page["locator"]>) {
+async function expectOnScreen(element: Locator) {
   const box = await element.boundingBox();
   expect(box).not.toBeNull();
   expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
@@ -34,7 +34,7 @@ test("on a phone, a buddy with a long handle and a long note fits the screen, bu
   await expect(row).toContainText("Lisbon office");
   await expectNoSidewaysScroll(alice.page);
   for (const name of ["Message", "Remove", "Block"])
-    await expectOnScreen(alice.page, row.getByRole("button", { name: new RegExp(`^${name}`) }));
+    await expectOnScreen(row.getByRole("button", { name: new RegExp(`^${name}`) }));
   // The note reads as a line of text, not a column of letters.
   const note = await row.getByText(/Lisbon office/).boundingBox();
   expect(note?.height ?? 0).toBeLessThan(100);
