@@ -103,14 +103,26 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     }, 5_000);
     await exited;
     clearTimeout(timeout);
-    // workerd may outlive the CLI by a moment; wait until the port is free again.
-    for (let i = 0; i < 50; i++) {
+    // workerd may outlive the CLI (it was seen serving on, orphaned, after a run): wait for the
+    // whole process group to end, and kill what is left of it after a few seconds.
+    const group = -running.pid;
+    const groupAlive = () => {
       try {
-        await fetch(`${origin}/parties/main/health`);
-        await new Promise((r) => setTimeout(r, 100));
+        process.kill(group, 0);
+        return true;
       } catch {
-        return;
+        return false;
       }
+    };
+    for (let i = 0; i < 60 && groupAlive(); i++) {
+      if (i === 30) {
+        try {
+          process.kill(group, "SIGKILL");
+        } catch {
+          // it ended just now
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 
