@@ -185,3 +185,35 @@ test("Enter that confirms an input method's text does not send it; a problem goe
   await alice.close();
   await bob.close();
 });
+
+test("a message written offline in one tab is not lost when another tab sends meanwhile", async ({
+  browser,
+}) => {
+  const alice = await Person.open(browser, "alice");
+  const connection = await alice.interceptConnection();
+  await alice.signUp();
+  const bob = await Person.signedUp(browser, "bob");
+  const secondTab = new Person(await alice.page.context().newPage(), alice.handle);
+  await secondTab.page.goto("/");
+  await secondTab.expectSignedIn();
+
+  await alice.messageTo(bob.handle);
+  await connection.down();
+  await alice.send(bob.handle, "written offline in the first tab");
+  await expect(alice.message(bob.handle, "written offline in the first tab")).toContainText("Sending…");
+  await secondTab.messageTo(bob.handle);
+  await secondTab.send(bob.handle, "sent from the second tab");
+  await expect(secondTab.message(bob.handle, "sent from the second tab")).toContainText("Delivered");
+
+  // The first tab is closed before it is back; the next tab to connect sends what it left.
+  await alice.page.close();
+  const thirdTab = new Person(await secondTab.page.context().newPage(), alice.handle);
+  await thirdTab.page.goto("/");
+  await thirdTab.messageTo(bob.handle);
+  await expect(thirdTab.message(bob.handle, "written offline in the first tab")).toContainText("Delivered");
+  await bob.messageTo(alice.handle);
+  await expect(bob.message(alice.handle, "written offline in the first tab")).toHaveCount(1);
+  await expect(bob.message(alice.handle, "sent from the second tab")).toHaveCount(1);
+  await secondTab.close();
+  await bob.close();
+});

@@ -11,7 +11,7 @@ import PartySocket from "partysocket";
 import { useEffect, useRef } from "react";
 import { buddiesQueryOptions, subscribersQueryOptions } from "../features/buddies/queries.ts";
 import { applyMessageEvent } from "../features/messages/cache.ts";
-import { unsent } from "../features/messages/outbox.ts";
+import { followOutbox, unsent } from "../features/messages/outbox.ts";
 import { ownPresenceQueryOptions } from "../features/presence/queries.ts";
 import { privacyQueryOptions, watchersQueryOptions } from "../features/privacy/queries.ts";
 import { deviceLabel, fetchSession } from "../features/session/queries.ts";
@@ -166,7 +166,7 @@ export function useRoomSocket(handle: string, onSessionEnded: (notice: string) =
         greeted = true;
         current = socket;
         // Whatever was sent but not acknowledged goes again, in order, with the same ids.
-        for (const entry of unsent(queryClient, handle)) {
+        for (const entry of unsent(handle)) {
           sendToRoom({ type: "message.send", id: entry.id, to: entry.to, text: entry.text });
         }
       }
@@ -201,9 +201,11 @@ export function useRoomSocket(handle: string, onSessionEnded: (notice: string) =
     }
     const events = ["pointerdown", "keydown", "mousemove", "focus"] as const;
     for (const name of events) window.addEventListener(name, activity, { passive: true });
+    const unfollowOutbox = followOutbox(queryClient, handle);
 
     return () => {
       disposed = true;
+      unfollowOutbox();
       if (current === socket) current = null;
       clearTimeout(timer);
       for (const name of events) window.removeEventListener(name, activity);

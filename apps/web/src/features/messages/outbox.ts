@@ -35,12 +35,16 @@ export function outboxQueryOptions(handle: string) {
   });
 }
 
+/**
+ * Every tab of this browser shares one outbox: each change starts from what is stored now, not
+ * from this tab's copy, or one tab's write would drop what another tab put there meanwhile.
+ */
 function update(
   queryClient: QueryClient,
   handle: string,
   change: (entries: OutboxEntry[]) => OutboxEntry[],
 ): void {
-  const next = change(queryClient.getQueryData(outboxQueryOptions(handle).queryKey) ?? load(handle));
+  const next = change(load(handle));
   queryClient.setQueryData(outboxQueryOptions(handle).queryKey, next);
   try {
     localStorage.setItem(storageKey(handle), JSON.stringify(next));
@@ -69,8 +73,19 @@ export function settle(queryClient: QueryClient, handle: string, ack: MessageAck
   );
 }
 
-/** What to send again after (re)connecting, oldest first. */
-export function unsent(queryClient: QueryClient, handle: string): OutboxEntry[] {
-  const entries = queryClient.getQueryData(outboxQueryOptions(handle).queryKey) ?? load(handle);
-  return entries.filter((e) => e.state === "sending").sort((a, b) => a.createdAt - b.createdAt);
+/** What to send again after (re)connecting, oldest first: this browser's, from every tab. */
+export function unsent(handle: string): OutboxEntry[] {
+  return load(handle)
+    .filter((e) => e.state === "sending")
+    .sort((a, b) => a.createdAt - b.createdAt);
+}
+
+/** Keeps this tab's view of the outbox current when another tab changes it. Returns the undo. */
+export function followOutbox(queryClient: QueryClient, handle: string): () => void {
+  const onStorage = (event: StorageEvent) => {
+    if (event.key === storageKey(handle))
+      queryClient.setQueryData(outboxQueryOptions(handle).queryKey, load(handle));
+  };
+  window.addEventListener("storage", onStorage);
+  return () => window.removeEventListener("storage", onStorage);
 }
