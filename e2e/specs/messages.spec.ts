@@ -15,11 +15,11 @@ test("Alice and Bob converse, and Alice sees her message delivered, then read", 
     .getByRole("list", { name: "Conversations" })
     .getByRole("listitem", { name: alice.handle.toLowerCase() });
   await expect(inList).toContainText("1 unread");
-  await expect(bob.page).toHaveTitle("(1) pim");
+  await expect(bob.page).toHaveTitle("(1) Messages – pim");
   await inList.getByRole("button").click();
   await expect(bob.message(alice.handle, "Lunch at noon?")).toBeVisible();
   await expect(inList).not.toContainText("unread");
-  await expect(bob.page).toHaveTitle("pim");
+  await expect(bob.page).toHaveTitle("Messages – pim");
   await expect(alice.message(bob.handle, "Lunch at noon?")).toContainText("Read");
 
   await bob.send(alice.handle, "Sure, see you there");
@@ -146,8 +146,8 @@ test("Bob refuses messages while signed out, and Alice, who may see him, is told
   await bob.approve(alice.handle);
   await expect(alice.buddy(bob.handle)).toContainText("Available");
   await bob.goTo("Privacy");
-  await bob.page.getByLabel("While you are signed out").selectOption("refuse");
-  await expect(bob.page.getByLabel("While you are signed out")).toHaveValue("refuse");
+  await bob.page.getByLabel("While I am signed out").selectOption("refuse");
+  await expect(bob.page.getByLabel("While I am signed out")).toHaveValue("refuse");
   await bob.close(); // his last tab: he is signed out (CLOSED) after the grace period
 
   await alice.messageTo(bob.handle);

@@ -40,7 +40,7 @@ test("On a phone, Alice's Privacy section fits the screen, watchers, rules and a
     alice.watcher(bob.handle).getByRole("button", { name: `Deny ${bobHandle}` }),
     alice.page.getByLabel(`Rule for ${carolHandle}: shows`),
     alice.page.getByLabel("Rule for group Family and close friends: shows"),
-    alice.page.getByLabel("While you are signed out"),
+    alice.page.getByLabel("While I am signed out"),
   ]) {
     await control.scrollIntoViewIfNeeded();
     await expect(control).toBeInViewport({ ratio: 1 });

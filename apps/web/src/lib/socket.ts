@@ -16,6 +16,7 @@ import { ownPresenceQueryOptions } from "../features/presence/queries.ts";
 import { privacyQueryOptions, watchersQueryOptions } from "../features/privacy/queries.ts";
 import { deviceLabel, fetchSession } from "../features/session/queries.ts";
 import { signedOutNotice } from "../features/session/signed-out-notice.ts";
+import { announce } from "../features/shell/announcements.ts";
 
 export type SocketStatus = "connecting" | "connected" | "reconnecting";
 
@@ -78,12 +79,21 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
         list.filter((b) => b.handle !== message.handle),
       );
       return;
-    case "subscriber.updated":
+    case "subscriber.updated": {
+      const before = queryClient
+        .getQueryData(subscribersQueryOptions(handle).queryKey)
+        ?.find((s) => s.handle === message.subscriber.handle);
       queryClient.setQueryData(subscribersQueryOptions(handle).queryKey, (list = []) => [
         message.subscriber,
         ...list.filter((s) => s.handle !== message.subscriber.handle),
       ]);
+      if (message.subscriber.state === "pending" && before?.state !== "pending")
+        announce(
+          queryClient,
+          `${message.subscriber.anonymous ? "An anonymous watcher" : message.subscriber.handle} asks to see your presence.`,
+        );
       return;
+    }
     case "message.ack":
     case "message.stored":
     case "message.deleted":

@@ -17,7 +17,7 @@ export function AddBuddy() {
     event.preventDefault();
     const check = HandleSchema.safeParse(handle.trim());
     setInvalid(check.success ? null : (check.error.issues[0]?.message ?? "That is not a handle."));
-    if (check.success) add.mutate(check.data, { onSuccess: () => setHandle("") });
+    if (check.success && !add.isPending) add.mutate(check.data, { onSuccess: () => setHandle("") });
   }
 
   const error =
@@ -29,7 +29,8 @@ export function AddBuddy() {
         Buddy's handle
         <input value={handle} onChange={(e) => setHandle(e.target.value)} autoComplete="off" />
       </label>
-      <button type="submit" disabled={add.isPending}>
+      {/* Not disabled while it works: a disabled button drops the keyboard's focus. */}
+      <button type="submit" aria-disabled={add.isPending}>
         Add buddy
       </button>
       {error ? (

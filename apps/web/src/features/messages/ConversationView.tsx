@@ -130,10 +130,7 @@ function MessageItem({ message, peer }: { message: ShownMessage; peer: string })
   const dismiss = useDismiss();
   const remove = useDeleteMessage(peer);
   return (
-    <li
-      className={`message ${mine ? "mine" : "theirs"}`}
-      aria-label={`${mine ? "You" : message.from}: ${message.text.slice(0, 60)}`}
-    >
+    <li className={`message ${mine ? "mine" : "theirs"}`}>
       <span className="from">{mine ? "You" : message.from}</span>
       <MessageText text={message.text} />
       <span className="meta">
@@ -141,7 +138,10 @@ function MessageItem({ message, peer }: { message: ShownMessage; peer: string })
         {mine ? (
           <span className={`state ${message.state}`}>
             {STATE_LABELS[message.state]}
-            {message.state === "failed" && message.reason ? `: ${message.reason}` : ""}
+            {/* A message that did not go is worth interrupting for. */}
+            {message.state === "failed" && message.reason ? (
+              <span role="alert">: {message.reason}</span>
+            ) : null}
           </span>
         ) : null}
         {mine && message.state === "failed" ? (
@@ -160,7 +160,7 @@ function MessageItem({ message, peer }: { message: ShownMessage; peer: string })
           <button
             type="button"
             className="quiet"
-            aria-label="Delete message"
+            aria-label={`Delete message “${message.text.slice(0, 30)}”`}
             onClick={() => message.seq !== undefined && remove.mutate(message.seq)}
           >
             Delete

@@ -22,10 +22,8 @@ export function NewConversation() {
   return (
     <form onSubmit={submit} className="inline" aria-label="New message">
       <label>
-        Write to
+        Message to (handle)
         <input
-          aria-label="Message to (handle)"
-          placeholder="handle"
           value={handle}
           onChange={(e) => {
             setHandle(e.target.value);

@@ -1,5 +1,6 @@
 import type { ConversationSummary, HistoryPage, ServerMessage, StoredMessage } from "@pim/protocol";
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
+import { announce } from "../shell/announcements.ts";
 import { showNotification } from "./notifications.ts";
 import { settle } from "./outbox.ts";
 import { conversationsQueryOptions, historyQueryOptions } from "./queries.ts";
@@ -27,7 +28,10 @@ export function applyMessageEvent(queryClient: QueryClient, handle: string, even
     case "message.stored": {
       const isNew = storeInHistory(queryClient, handle, event.message);
       storeInSummary(queryClient, handle, event.message);
-      if (isNew && event.message.from !== handle && !event.message.silent) showNotification(event.message);
+      if (isNew && event.message.from !== handle && !event.message.silent) {
+        showNotification(event.message);
+        announce(queryClient, `New message from ${event.message.from}: ${event.message.text.slice(0, 140)}`);
+      }
       return;
     }
     case "message.deleted":

@@ -95,6 +95,8 @@ export function StatusEditor() {
         <p role="alert" className="error">
           {mutation.error instanceof ApiError ? mutation.error.message : "Could not update your status."}
         </p>
+      ) : mutation.isSuccess && mutation.variables && "note" in mutation.variables ? (
+        <p role="status">{mutation.variables.note === null ? "Note cleared." : "Note set."}</p>
       ) : null}
     </section>
   );

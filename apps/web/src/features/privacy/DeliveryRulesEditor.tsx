@@ -28,7 +28,6 @@ export function DeliveryRulesEditor() {
       <label>
         Messages from
         <select
-          aria-label="Who may write to you"
           value={rules.whoMayWrite}
           onChange={(e) => update({ whoMayWrite: e.target.value as DeliveryRules["whoMayWrite"] })}
         >
@@ -40,7 +39,6 @@ export function DeliveryRulesEditor() {
       <label>
         While I am signed out
         <select
-          aria-label="While you are signed out"
           value={rules.whileClosed}
           onChange={(e) => update({ whileClosed: e.target.value as DeliveryRules["whileClosed"] })}
         >

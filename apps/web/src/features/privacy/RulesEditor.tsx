@@ -110,7 +110,9 @@ function RulesForm({
           <tr>
             <th scope="col">Person</th>
             <th scope="col">Rule</th>
-            <th scope="col" />
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

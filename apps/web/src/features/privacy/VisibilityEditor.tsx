@@ -1,6 +1,7 @@
-import { canonicalHandle, type VisibilityRules } from "@pim/protocol";
+import type { VisibilityRules } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
 import { errorText } from "./errors.ts";
+import { checkHandle } from "./handle-check.ts";
 import { usePrivacy, useSaveVisibility } from "./usePrivacy.ts";
 
 /** My VISIBILITY RULES: whether my watching shows my handle or "anonymous watcher". */
@@ -8,16 +9,22 @@ export function VisibilityEditor() {
   const { data } = usePrivacy();
   const save = useSaveVisibility();
   const [handle, setHandle] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
   if (!data) return null;
   const visibility = data.visibility;
   const update = (next: VisibilityRules) => save.mutate(next);
 
   function add(event: FormEvent) {
     event.preventDefault();
-    const who = canonicalHandle(handle.trim());
-    if (!who) return;
-    update({ ...visibility, presentities: { ...visibility.presentities, [who]: !visibility.anonymous } });
-    setHandle("");
+    if (!handle.trim()) return;
+    const check = checkHandle(handle);
+    setProblem(check.ok ? null : check.problem);
+    if (!check.ok) return;
+    // The field empties only once the exception is saved: a refusal leaves what was typed.
+    save.mutate(
+      { ...visibility, presentities: { ...visibility.presentities, [check.handle]: !visibility.anonymous } },
+      { onSuccess: () => setHandle("") },
+    );
   }
 
   return (
@@ -68,9 +75,23 @@ export function VisibilityEditor() {
       <form onSubmit={add} className="inline" aria-label="Add a visibility exception">
         <label>
           Exception for handle
-          <input value={handle} autoComplete="off" onChange={(e) => setHandle(e.target.value)} />
+          <input
+            value={handle}
+            autoComplete="off"
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? "visibility-handle-problem" : undefined}
+            onChange={(e) => {
+              setHandle(e.target.value);
+              setProblem(null);
+            }}
+          />
         </label>
         <button type="submit">Add exception</button>
+        {problem ? (
+          <p id="visibility-handle-problem" role="alert" className="error">
+            {problem}
+          </p>
+        ) : null}
       </form>
       {save.error ? (
         <p role="alert" className="error">

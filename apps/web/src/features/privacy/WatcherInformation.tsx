@@ -19,12 +19,8 @@ export function WatcherInformation() {
     <section aria-label="Watcher information" className="card">
       <h3>Who has been watching you</h3>
       <label>
-        Show
-        <select
-          aria-label="Kind of watcher"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value as Filter)}
-        >
+        Kind of watcher
+        <select value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
           <option value="all">Everyone</option>
           <option value="subscriber">Subscribers</option>
           <option value="fetcher">Fetchers</option>
@@ -46,7 +42,9 @@ export function WatcherInformation() {
               <th scope="col">State</th>
               <th scope="col">Last hour / day / 30 days</th>
               <th scope="col">First and last time</th>
-              <th scope="col" />
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { ApiError } from "../../lib/api.ts";
 import { useRoomSocket, useSocketStatus } from "../../lib/socket.ts";
 import { AddBuddy } from "../buddies/AddBuddy.tsx";
@@ -11,6 +11,7 @@ import { LookUp } from "../presence/LookUp.tsx";
 import { StatusEditor } from "../presence/StatusEditor.tsx";
 import { PrivacySection } from "../privacy/PrivacySection.tsx";
 import { useHandle, useSignedOut, useSignOut } from "../session/useSession.ts";
+import { useAnnouncement } from "./announcements.ts";
 import { SECTIONS, type Section, useSection } from "./useSection.ts";
 
 const TITLES: Record<Section, string> = { buddies: "Buddies", messages: "Messages", privacy: "Privacy" };
@@ -24,16 +25,22 @@ export function Shell() {
   const [section, setSection] = useSection();
   const unread = useUnreadTotal();
   const requests = usePendingRequests();
+  const announcement = useAnnouncement();
+  const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    // Total unread in the page title, so it shows on the tab itself.
-    document.title = unread > 0 ? `(${unread}) pim` : "pim";
-  }, [unread]);
+    // Just signed in: keyboard and screen-reader users start at the section, not the page top.
+    if (document.activeElement === document.body) heading.current?.focus();
+  }, []);
+  useEffect(() => {
+    // Total unread in the page title, so it shows on the tab itself; then where I am.
+    document.title = `${unread > 0 ? `(${unread}) ` : ""}${TITLES[section]} – pim`;
+  }, [unread, section]);
 
   return (
     <div className="shell">
       <header>
         <div className="me">
-          <span className="app-name">pim</span>
+          <h1 className="app-name">pim</h1>
           <span className="signed-in">
             Signed in as <strong>{handle}</strong>
           </span>
@@ -61,6 +68,11 @@ export function Shell() {
           ) : null}
         </div>
       </header>
+      {/* New messages and requests, for screen readers. The region stays; its text changes (a
+          repeat differs by an invisible character, so it is read again). */}
+      <p className="visually-hidden" aria-live="polite">
+        {announcement ? `${announcement.text}${announcement.at % 2 ? "\u200b" : ""}` : ""}
+      </p>
       <nav aria-label="Main">
         {SECTIONS.map((name) => (
           <button
@@ -76,7 +88,9 @@ export function Shell() {
         ))}
       </nav>
       <main>
-        <h2>{TITLES[section]}</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          {TITLES[section]}
+        </h2>
         {section === "buddies" ? (
           <>
             <WatchRequests />

@@ -1,0 +1,39 @@
+import { expect, test } from "@playwright/test";
+import { Person } from "../fixtures/app.ts";
+
+test("a keyboard or screen-reader user starts at the section, and hears requests and messages as they come", async ({
+  browser,
+}) => {
+  const alice = await Person.signedUp(browser, "alice");
+  await expect(alice.page.getByRole("heading", { level: 1, name: "pim" })).toBeVisible();
+  await expect(alice.page.getByRole("heading", { level: 2, name: "Buddies" })).toBeFocused();
+  await expect(alice.page).toHaveTitle("Buddies – pim");
+
+  const heard = alice.page.locator("[aria-live=polite]").filter({ hasText: /./ });
+  const bob = await Person.signedUp(browser, "bob");
+  await bob.addBuddy(alice.handle);
+  await expect(heard).toHaveText(`${bob.handle.toLowerCase()} asks to see your presence.`);
+
+  await bob.messageTo(alice.handle);
+  await bob.send(alice.handle, "hello, can you hear me?");
+  await expect(heard).toHaveText(`New message from ${bob.handle.toLowerCase()}: hello, can you hear me?`);
+  await alice.close();
+  await bob.close();
+});
+
+test("a handle that is not one is explained where it was typed, and the typing is kept", async ({
+  browser,
+}) => {
+  const alice = await Person.signedUp(browser, "alice");
+  await alice.goTo("Privacy");
+  const visibility = alice.page.getByRole("region", { name: "Visibility rules" });
+  const field = visibility.getByLabel("Exception for handle");
+  await field.fill("Bad Handle!!");
+  await visibility.getByRole("button", { name: "Add exception" }).click();
+  await expect(visibility.getByRole("alert")).toHaveText(
+    "A handle may use only letters, digits, '.', '_' and '-'.",
+  );
+  await expect(field).toHaveValue("Bad Handle!!");
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await alice.close();
+});
