@@ -13,6 +13,13 @@ export function StatusEditor() {
   // The checkbox follows the click at once (a controlled input would flip back until the
   // mutation is pending); the room's answer then takes over.
   const [invisibleDraft, setInvisibleDraft] = useState<boolean | null>(null);
+  // "Note set." for a moment after setting it: an answer to pressing the button, not a state.
+  const [noteSaved, setNoteSaved] = useState<string | null>(null);
+  useEffect(() => {
+    if (!noteSaved) return;
+    const timer = setTimeout(() => setNoteSaved(null), 4_000);
+    return () => clearTimeout(timer);
+  }, [noteSaved]);
   const savedNote = presence?.chosen.note ?? "";
   useEffect(() => setNote(savedNote), [savedNote]);
 
@@ -27,10 +34,10 @@ export function StatusEditor() {
     event.preventDefault();
     const empty = note.trim() === "";
     const ms = Number(clearsAfter);
-    mutation.mutate({
-      note: empty ? null : note,
-      noteExpiresAt: empty || ms === 0 ? null : Date.now() + ms,
-    });
+    mutation.mutate(
+      { note: empty ? null : note, noteExpiresAt: empty || ms === 0 ? null : Date.now() + ms },
+      { onSuccess: () => setNoteSaved(empty ? "Note cleared." : "Note set.") },
+    );
   }
   const expiresAt = presence.chosen.noteExpiresAt;
 
@@ -95,8 +102,8 @@ export function StatusEditor() {
         <p role="alert" className="error">
           {mutation.error instanceof ApiError ? mutation.error.message : "Could not update your status."}
         </p>
-      ) : mutation.isSuccess && mutation.variables && "note" in mutation.variables ? (
-        <p role="status">{mutation.variables.note === null ? "Note cleared." : "Note set."}</p>
+      ) : noteSaved ? (
+        <p role="status">{noteSaved}</p>
       ) : null}
     </section>
   );
