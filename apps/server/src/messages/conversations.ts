@@ -56,8 +56,10 @@ export class Conversations {
   /** Stores a placed message (and its id, so a resend is recognized) in its final state. */
   async commit(message: StoredMessage): Promise<void> {
     const meta = this.metas.get(message.conversation) ?? this.meta(message.conversation);
-    const isLast = meta.last?.seq === message.seq;
-    const current = isLast ? { ...meta, last: message } : meta;
+    // Deleted while this message was on its way: the conversation starts again from it, and
+    // numbering goes on after it, so no later message takes its place.
+    const isLast = meta.last?.seq === message.seq || meta.lastSeq < message.seq;
+    const current = isLast ? { ...meta, lastSeq: Math.max(meta.lastSeq, message.seq), last: message } : meta;
     this.metas.set(message.conversation, current);
     await this.store.putMessage(message, current, "sent");
     this.outlets.changed(message);

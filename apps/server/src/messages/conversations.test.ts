@@ -1,0 +1,50 @@
+import type { StoredMessage } from "@pim/protocol";
+import { describe, expect, it } from "vitest";
+import type { ConversationMeta, ConversationStore } from "../store/conversation-store.ts";
+import { Conversations } from "./conversations.ts";
+
+/** The store's writes, kept in order (the storage itself is the integration tests' business). */
+function recordingStore() {
+  const writes: { message: StoredMessage; meta: ConversationMeta }[] = [];
+  const store = {
+    putMessage: async (message: StoredMessage, meta: ConversationMeta) => void writes.push({ message, meta }),
+    deleteConversation: async () => undefined,
+  } as unknown as ConversationStore;
+  return { store, writes };
+}
+
+const draft = (seq: number): StoredMessage => ({
+  id: `id-${seq}-xxxxxxxx`,
+  conversation: "bob",
+  from: "alice",
+  to: "bob",
+  text: `m${seq}`,
+  sentAt: seq,
+  seq,
+  state: "delivered",
+});
+
+describe("Conversations: a message sent while its conversation is deleted", () => {
+  it("keeps its place: the conversation starts again from it and numbering goes on after it", async () => {
+    const { store, writes } = recordingStore();
+    const conversations = new Conversations(store, { changed: () => undefined });
+    await conversations.append("bob", draft, "sent");
+    const inFlight = conversations.place("bob", draft); // seq 2, on its way to bob's room
+    conversations.forget("bob"); // the conversation is deleted meanwhile
+    await conversations.commit(inFlight);
+    expect(writes.at(-1)?.meta).toMatchObject({ with: "bob", lastSeq: 2, last: { seq: 2 } });
+    const next = conversations.place("bob", draft);
+    expect(next.seq).toBe(3);
+  });
+
+  it("an ordinary commit leaves a newer last message alone", async () => {
+    const { store, writes } = recordingStore();
+    const conversations = new Conversations(store, { changed: () => undefined });
+    const first = conversations.place("bob", draft);
+    const second = conversations.place("bob", draft);
+    await conversations.commit(first);
+    expect(writes.at(-1)?.meta).toMatchObject({ lastSeq: 2, last: { seq: 2 } });
+    await conversations.commit(second);
+    expect(writes.at(-1)?.meta).toMatchObject({ lastSeq: 2, last: { seq: 2 } });
+  });
+});
