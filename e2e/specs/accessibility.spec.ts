@@ -37,3 +37,31 @@ test("a handle that is not one is explained where it was typed, and the typing i
   await expect(field).toHaveAttribute("aria-invalid", "true");
   await alice.close();
 });
+
+test("stepping through Availability with the arrow keys sets only the status settled on", async ({
+  browser,
+}) => {
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
+  await bob.addBuddy(alice.handle);
+  await alice.approve(bob.handle);
+  await expect(bob.buddy(alice.handle)).toContainText("Available");
+
+  const sent: string[] = [];
+  alice.page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/presence"))
+      sent.push(request.postData() ?? "");
+  });
+  const availability = alice.status().getByLabel("Availability");
+  await availability.focus();
+  await availability.press("ArrowDown"); // Away
+  await availability.press("ArrowDown"); // Busy
+  await expect(availability).toHaveValue("busy");
+  await alice.page.waitForTimeout(500); // nothing may go out while stepping
+  expect(sent).toEqual([]);
+  await availability.press("Tab"); // leaving the select settles it
+  await expect(bob.buddy(alice.handle)).toContainText("Busy");
+  expect(sent).toEqual([JSON.stringify({ availability: "busy" })]);
+  await alice.close();
+  await bob.close();
+});

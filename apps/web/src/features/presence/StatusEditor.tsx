@@ -1,6 +1,7 @@
 import { type Availability, AvailabilitySchema, type ChosenState, type SetPresence } from "@pim/protocol";
 import { type FormEvent, useEffect, useState } from "react";
 import { ApiError } from "../../lib/api.ts";
+import { useConfirmedSelect } from "../../lib/useConfirmedSelect.ts";
 import { availabilityLabel, presenceLabel, presenceTone } from "./presence-labels.ts";
 import { useOwnPresence, useSetPresence } from "./useOwnPresence.ts";
 
@@ -22,6 +23,12 @@ export function StatusEditor() {
   }, [noteSaved]);
   const savedNote = presence?.chosen.note ?? "";
   useEffect(() => setNote(savedNote), [savedNote]);
+  const availability = useConfirmedSelect<Availability>(
+    (mutation.isPending ? mutation.variables?.availability : undefined) ??
+      presence?.chosen.availability ??
+      "available",
+    (value) => mutation.mutate({ availability: value }),
+  );
 
   if (!presence) return <section aria-label="Your status">Loading your status…</section>;
   const { view } = presence;
@@ -49,10 +56,7 @@ export function StatusEditor() {
       </span>
       <label>
         Availability
-        <select
-          value={chosen.availability}
-          onChange={(e) => mutation.mutate({ availability: e.target.value as Availability })}
-        >
+        <select {...availability}>
           {AvailabilitySchema.options.map((a) => (
             <option key={a} value={a}>
               {availabilityLabel(a)}

@@ -1,5 +1,6 @@
 import { canonicalHandle, type DeliveryRules } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
+import { useConfirmedSelect } from "../../lib/useConfirmedSelect.ts";
 import { errorText } from "./errors.ts";
 import { usePrivacy, useSaveDelivery } from "./usePrivacy.ts";
 
@@ -8,9 +9,17 @@ export function DeliveryRulesEditor() {
   const { data } = usePrivacy();
   const save = useSaveDelivery();
   const [handle, setHandle] = useState("");
+  const update = (next: Partial<DeliveryRules>) => data && save.mutate({ ...data.delivery, ...next });
+  const whoMayWrite = useConfirmedSelect<DeliveryRules["whoMayWrite"]>(
+    data?.delivery.whoMayWrite ?? "anyone",
+    (value) => update({ whoMayWrite: value }),
+  );
+  const whileClosed = useConfirmedSelect<DeliveryRules["whileClosed"]>(
+    data?.delivery.whileClosed ?? "accept",
+    (value) => update({ whileClosed: value }),
+  );
   if (!data) return null;
   const rules = data.delivery;
-  const update = (next: Partial<DeliveryRules>) => save.mutate({ ...rules, ...next });
 
   function addException(event: FormEvent) {
     event.preventDefault();
@@ -27,10 +36,7 @@ export function DeliveryRulesEditor() {
       <h3>Who may write to you</h3>
       <label>
         Messages from
-        <select
-          value={rules.whoMayWrite}
-          onChange={(e) => update({ whoMayWrite: e.target.value as DeliveryRules["whoMayWrite"] })}
-        >
+        <select {...whoMayWrite}>
           <option value="anyone">Anyone</option>
           <option value="buddies">People on my buddy list</option>
           <option value="nobody">Nobody</option>
@@ -38,10 +44,7 @@ export function DeliveryRulesEditor() {
       </label>
       <label>
         While I am signed out
-        <select
-          value={rules.whileClosed}
-          onChange={(e) => update({ whileClosed: e.target.value as DeliveryRules["whileClosed"] })}
-        >
+        <select {...whileClosed}>
           <option value="accept">Keep messages for me</option>
           {/* Only people who may see my status can be told I am signed out; others' messages are kept. */}
           <option value="refuse">Refuse messages from people who may see my status (they are told)</option>
