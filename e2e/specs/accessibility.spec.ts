@@ -65,3 +65,17 @@ test("stepping through Availability with the arrow keys sets only the status set
   await alice.close();
   await bob.close();
 });
+
+test("a problem is read with the field it is about", async ({ browser }) => {
+  const alice = await Person.signedUp(browser, "alice");
+  const field = alice.page.getByLabel("Buddy's handle");
+  await field.fill("x");
+  await alice.page.getByRole("button", { name: "Add buddy" }).click();
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toHaveAccessibleDescription(/A handle has at least \d+ characters\./);
+
+  await alice.signOut();
+  await alice.signIn("not my password");
+  await expect(alice.page.getByLabel("Password")).toHaveAccessibleDescription("Wrong handle or password.");
+  await alice.close();
+});

@@ -1,6 +1,7 @@
 import { HandleSchema } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
 import { ApiError } from "../../lib/api.ts";
+import { useFieldProblem } from "../../lib/useFieldProblem.ts";
 import { useAddBuddy, useBuddies } from "./useBuddies.ts";
 
 /** Add a buddy by handle: a subscription request goes to their room. */
@@ -23,20 +24,19 @@ export function AddBuddy() {
   const error =
     invalid ??
     (add.error instanceof ApiError ? add.error.message : add.error ? "Could not add that buddy." : null);
+  const tie = useFieldProblem(error);
   return (
     <form onSubmit={submit} className="inline-form" aria-label="Add a buddy">
       <label>
         Buddy's handle
-        <input value={handle} onChange={(e) => setHandle(e.target.value)} autoComplete="off" />
+        <input {...tie.field} value={handle} onChange={(e) => setHandle(e.target.value)} autoComplete="off" />
       </label>
       {/* Not disabled while it works: a disabled button drops the keyboard's focus. */}
       <button type="submit" aria-disabled={add.isPending}>
         Add buddy
       </button>
       {error ? (
-        <p role="alert" className="error">
-          {error}
-        </p>
+        <p {...tie.message}>{error}</p>
       ) : waiting ? (
         <p role="status">Request sent to {add.data?.handle}.</p>
       ) : null}

@@ -1,11 +1,13 @@
 import { HandleSchema } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
+import { useFieldProblem } from "../../lib/useFieldProblem.ts";
 import { openConversation } from "../shell/useSection.ts";
 
 /** A new-message box: any handle. */
 export function NewConversation() {
   const [handle, setHandle] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
+  const tie = useFieldProblem(problem);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -24,6 +26,7 @@ export function NewConversation() {
       <label>
         Message to (handle)
         <input
+          {...tie.field}
           value={handle}
           onChange={(e) => {
             setHandle(e.target.value);
@@ -33,11 +36,7 @@ export function NewConversation() {
         />
       </label>
       <button type="submit">New message</button>
-      {problem ? (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      ) : null}
+      {problem ? <p {...tie.message}>{problem}</p> : null}
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { useFieldProblem } from "../../lib/useFieldProblem.ts";
 import { errorText } from "./errors.ts";
 import { useBlock, usePrivacy, useUnblock } from "./usePrivacy.ts";
 
@@ -16,6 +17,7 @@ export function Blocklist() {
   }
 
   const error = blockPerson.error ?? unblock.error;
+  const tie = useFieldProblem(blockPerson.error ? errorText(blockPerson.error) : null);
   return (
     <section aria-label="Blocklist" className="card">
       <h3>Blocked people</h3>
@@ -33,17 +35,18 @@ export function Blocklist() {
       <form onSubmit={submit} className="inline" aria-label="Block someone">
         <label>
           Handle to block
-          <input value={handle} autoComplete="off" onChange={(e) => setHandle(e.target.value)} />
+          <input
+            {...tie.field}
+            value={handle}
+            autoComplete="off"
+            onChange={(e) => setHandle(e.target.value)}
+          />
         </label>
         <button type="submit" disabled={blockPerson.isPending}>
           Block
         </button>
       </form>
-      {error ? (
-        <p role="alert" className="error">
-          {errorText(error)}
-        </p>
-      ) : null}
+      {error ? <p {...tie.message}>{errorText(error)}</p> : null}
     </section>
   );
 }

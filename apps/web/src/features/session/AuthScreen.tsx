@@ -2,6 +2,7 @@ import { HandleSchema, PasswordSchema } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
 import type { z } from "zod";
 import { ApiError } from "../../lib/api.ts";
+import { useFieldProblem } from "../../lib/useFieldProblem.ts";
 import { useSignedOutNotice, useSignIn } from "./useSession.ts";
 
 /** Sign in, or sign up: one form, two modes. Errors are shown in words. */
@@ -22,6 +23,8 @@ export function AuthScreen() {
   }
 
   const error = invalid ?? (mutation.error ? messageOf(mutation.error) : null);
+  // "Wrong handle or password" is about both fields; so is any problem shown here.
+  const tie = useFieldProblem(error);
   const title = mode === "signin" ? "Sign in" : "Sign up";
   return (
     <main className="auth">
@@ -33,6 +36,7 @@ export function AuthScreen() {
         <label>
           Handle
           <input
+            {...tie.field}
             name="handle"
             autoComplete="username"
             value={handle}
@@ -43,6 +47,7 @@ export function AuthScreen() {
         <label>
           Password
           <input
+            {...tie.field}
             name="password"
             type="password"
             autoComplete={mode === "signin" ? "current-password" : "new-password"}
@@ -51,11 +56,7 @@ export function AuthScreen() {
             required
           />
         </label>
-        {error ? (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        ) : null}
+        {error ? <p {...tie.message}>{error}</p> : null}
         <button type="submit" disabled={mutation.isPending}>
           {mutation.isPending ? `${title}…` : title}
         </button>
