@@ -5,8 +5,10 @@ import {
   type LockoutPolicy,
   type RatePolicy,
   SENDER_RATE,
+  type SubscriberLimits,
   type WatcherPolicy,
 } from "@pim/model";
+import { LIMITS } from "@pim/protocol";
 
 /** What a deployment configures through its environment (partykit `--var`, `.env`, or secrets). */
 export type ServerConfig = {
@@ -24,6 +26,8 @@ export type ServerConfig = {
   /** Messages one sender may send to one inbox, and one inbox may take in all (SPAM control). */
   senderRate: RatePolicy;
   inboxRate: RatePolicy;
+  /** Subscriptions kept per principal: active, waiting for an answer, refused. */
+  subscriberLimits: SubscriberLimits;
 };
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -66,6 +70,11 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
     inboxRate: {
       perMinute: positiveNumber(env.INBOX_RATE_PER_MINUTE, INBOX_RATE.perMinute),
       burst: positiveNumber(env.INBOX_RATE_BURST, INBOX_RATE.burst),
+    },
+    subscriberLimits: {
+      active: positiveNumber(env.MAX_SUBSCRIBERS, LIMITS.maxSubscribers),
+      waiting: positiveNumber(env.MAX_WAITING_REQUESTS, LIMITS.maxWaitingRequests),
+      refused: positiveNumber(env.MAX_REFUSED_KEPT, LIMITS.maxSubscribers),
     },
   };
 }

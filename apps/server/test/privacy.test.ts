@@ -417,3 +417,77 @@ describe("stalkers and pruning (short limits)", () => {
       .toEqual([]);
   });
 });
+
+describe("subscription limits (small limits)", () => {
+  let small: TestServer;
+  beforeAll(async () => {
+    small = await startServer({
+      vars: { MAX_SUBSCRIBERS: "2", MAX_WAITING_REQUESTS: "2", MAX_REFUSED_KEPT: "1" },
+    });
+  });
+  afterAll(async () => {
+    await small?.dispose();
+  });
+
+  const s = (session: Session) => roomApi(small, session);
+  async function ask(watcher: Session, presentity: Session): Promise<{ status: number; body: unknown }> {
+    const response = await s(watcher).post("/buddies", { handle: presentity.handle });
+    return { status: response.status, body: await response.json() };
+  }
+  async function subscribersOf(presentity: Session) {
+    return (await s(presentity).json<{ subscribers: { handle: string; state: string }[] }>("/subscribers"))
+      .subscribers;
+  }
+  const errorOf = (body: unknown) => (body as { error?: { message?: string } }).error?.message ?? "";
+
+  it("strangers asking fill only the waiting places; people let in, and blocks, are kept apart", async () => {
+    const [alice, bob, carol, dave, erin, frank, gina] = (await Promise.all(
+      Array.from({ length: 7 }, () => signUp(small)),
+    )) as [Session, Session, Session, Session, Session, Session, Session];
+    const set = async (value: AccessRules) =>
+      expect((await s(alice).put("/privacy/rules", value)).status).toBe(200);
+    await set(rules({ people: { [erin.handle]: { action: "allow", show: "status" } } }));
+
+    // Two requests wait; a third stranger is told to try later, and nothing of theirs is kept.
+    expect((await ask(bob, alice)).body).toMatchObject({ state: "pending" });
+    expect((await ask(carol, alice)).body).toMatchObject({ state: "pending" });
+    const third = await ask(dave, alice);
+    expect(third.status).toBe(409);
+    expect(errorOf(third.body)).toMatch(/too many requests waiting/);
+    // Someone the rules let in still gets in while requests wait.
+    expect((await ask(erin, alice)).body).toMatchObject({ state: "active" });
+
+    // Approving fills the active places: one more approval is refused with the reason.
+    expect((await s(alice).post(`/subscribers/${bob.handle}`, { decision: "approve" })).status).toBe(200);
+    const over = await s(alice).post(`/subscribers/${carol.handle}`, { decision: "approve" });
+    expect(over.status).toBe(409);
+    expect(errorOf(await over.json())).toMatch(/End one before letting/);
+    expect((await subscribersOf(alice)).find((x) => x.handle === carol.handle)?.state).toBe("pending");
+
+    // Blocked askers are answered "refused"; beyond the kept number they are not recorded.
+    await s(alice).post("/blocklist", { handle: frank.handle });
+    await s(alice).post("/blocklist", { handle: gina.handle });
+    expect((await ask(frank, alice)).body).toMatchObject({ state: "refused" });
+    expect((await ask(gina, alice)).body).toMatchObject({ state: "refused" });
+    const kept = await subscribersOf(alice);
+    expect(kept.map((x) => x.handle).sort()).toEqual(
+      [bob.handle, carol.handle, erin.handle, frank.handle].sort(),
+    );
+
+    // A rule that lets everyone in while the places are full leaves Carol waiting, not active...
+    await set(rules({ default: { action: "allow", show: "status" } }));
+    expect((await subscribersOf(alice)).find((x) => x.handle === carol.handle)?.state).toBe("pending");
+    // ...but seeing less always happens at once, full or not.
+    await set(rules({ default: { action: "block", show: "status" } }));
+    const after = await subscribersOf(alice);
+    for (const who of [bob, carol, erin]) {
+      expect(after.find((x) => x.handle === who.handle)?.state, who.handle).toBe("refused");
+    }
+    // Letting everyone in again fills the places and no more; ending one frees its place.
+    await set(rules({ default: { action: "allow", show: "status" } }));
+    const active = (await subscribersOf(alice)).filter((x) => x.state === "active");
+    expect(active).toHaveLength(2);
+    await s(alice).delete(`/subscribers/${active[0]?.handle}`);
+    expect((await ask(dave, alice)).body).toMatchObject({ state: "active" });
+  });
+});

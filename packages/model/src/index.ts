@@ -7,5 +7,6 @@ export * from "./notification-coalescing.ts";
 export * from "./pidf.ts";
 export * from "./presence-aggregate.ts";
 export * from "./presence-input.ts";
+export * from "./subscriber-limits.ts";
 export * from "./token-bucket.ts";
 export * from "./watcher-activity.ts";

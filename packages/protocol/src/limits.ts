@@ -17,4 +17,6 @@ export const LIMITS = {
   /** Buddies one principal may watch, and subscribers one principal may have. */
   maxBuddies: 1000,
   maxSubscribers: 1000,
+  /** Subscription requests waiting for the principal's answer; apart, so strangers cannot fill the above. */
+  maxWaitingRequests: 100,
 } as const;

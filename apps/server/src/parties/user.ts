@@ -139,6 +139,7 @@ export default class UserRoom implements Party.Server {
       },
       now,
       watcherPolicy(this.config),
+      this.config.subscriberLimits,
     );
     const presentity = new Presentity(
       room.id,

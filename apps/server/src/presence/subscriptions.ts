@@ -1,11 +1,15 @@
 import {
   type AccessDecision,
+  type Admission,
   type Answer,
+  admitSubscription,
+  countSubscriptions,
   DEFAULT_WATCHER_POLICY,
   decideAccess,
   isExpired,
   isPossibleStalker,
   recordWatch,
+  type SubscriberLimits,
   subscriptionState,
   viewForWatcher,
   type WatcherPolicy,
@@ -62,6 +66,11 @@ export class Subscriptions {
     private readonly outlets: SubscriptionOutlets,
     private readonly now: () => number,
     private readonly policy: WatcherPolicy = DEFAULT_WATCHER_POLICY,
+    private readonly limits: SubscriberLimits = {
+      active: LIMITS.maxSubscribers,
+      waiting: LIMITS.maxWaitingRequests,
+      refused: LIMITS.maxSubscribers,
+    },
   ) {}
 
   async load(): Promise<void> {
@@ -128,15 +137,20 @@ export class Subscriptions {
     anonymous: boolean,
   ): Promise<{ state: SubscriptionState; view?: PresenceView; seq?: number }> {
     const existing = this.subscribers.get(watcher);
-    // An ended subscription asking again is a new one, and counts against the limit like one.
-    if ((!existing || existing.state === "ended") && this.countLive() >= LIMITS.maxSubscribers) {
-      throw new ApiError(409, "limit_reached", "That principal cannot take more subscribers.");
-    }
+    // Asking again after a "no" is a new question; a block is what stops it for good.
+    const asked = this.decide(watcher, anonymous);
+    const next = subscriptionState(asked.decision, asked.answer === "deny" ? undefined : asked.answer);
+    const admission = this.admit(existing?.state, next);
+    if (admission.kind === "full") throw fullError(admission.which);
     const record = await this.recordActivity(watcher, anonymous, (r) => {
-      // Asking again after a "no" is a new question; a block is what stops it for good.
       if (r.answer === "deny") delete r.answer;
     });
     const { state } = this.decide(watcher);
+    // Refused records are full: the answer stands, but it is not kept to be re-decided later.
+    if (admission.kind === "answer-only") {
+      this.emitWatcher(record);
+      return { state };
+    }
     const subscriber: SubscriberRecord = {
       handle: watcher,
       state,
@@ -158,6 +172,17 @@ export class Subscriptions {
     const subscriber = watcher === undefined ? undefined : this.subscribers.get(watcher);
     if (watcher === undefined || !record || (!subscriber && record.outcome !== "pending")) {
       throw new ApiError(404, "not_found", `${id} has not asked to watch you.`);
+    }
+    if (decision === "approve" && subscriber) {
+      const next = subscriptionState(this.decide(watcher).decision, "approve");
+      const admission = this.admit(subscriber.state, next);
+      if (admission.kind === "full") {
+        throw new ApiError(
+          409,
+          "limit_reached",
+          `You have ${this.limits.active} subscribers, the most there can be. End one before letting ${id} in.`,
+        );
+      }
     }
     await this.putWatcher({ ...record, answer: decision });
     await this.reevaluate({ watcher });
@@ -244,14 +269,23 @@ export class Subscriptions {
       }
     }
     const tells: Promise<void>[] = [];
+    const counts = countSubscriptions(this.states());
     for (const watcher of handles) {
       const subscriber = this.subscribers.get(watcher);
       if (!subscriber || subscriber.state === "ended") {
         this.emitWatcher(this.watchers.get(watcher)); // a fetcher's row shows the new answer too
         continue;
       }
-      const { state } = this.decide(watcher);
+      const decided = this.decide(watcher).state;
+      // Seeing less always happens at once; seeing more only while there is room: a watcher
+      // the rules now let in while every place is taken keeps waiting.
+      const full =
+        decided === "active" &&
+        admitSubscription(counts, this.limits, subscriber.state, decided).kind === "full";
+      const state = full ? subscriber.state : decided;
       if (state !== subscriber.state) {
+        counts[subscriber.state as Exclude<SubscriptionState, "ended">]--;
+        counts[state as Exclude<SubscriptionState, "ended">]++;
         await this.saveSubscriber({ ...subscriber, state, decidedAt: this.now() });
         if (state === "active") presentity.welcome(watcher);
         else presentity.forget(watcher);
@@ -286,10 +320,12 @@ export class Subscriptions {
     this.emitWatcher(this.watchers.get(watcher));
   }
 
-  private countLive(): number {
-    let count = 0;
-    for (const s of this.subscribers.values()) if (s.state !== "ended") count++;
-    return count;
+  private *states(): Iterable<SubscriptionState> {
+    for (const s of this.subscribers.values()) yield s.state;
+  }
+
+  private admit(previous: SubscriptionState | undefined, next: SubscriptionState): Admission {
+    return admitSubscription(countSubscriptions(this.states()), this.limits, previous, next);
   }
 
   private publicSubscriber(s: SubscriberRecord): Subscriber {
@@ -382,4 +418,14 @@ export async function pruneStoredWatchers(
 function newAlias(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(6));
   return `anonymous:${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+function fullError(which: "active" | "waiting"): ApiError {
+  return which === "active"
+    ? new ApiError(409, "limit_reached", "That principal cannot take more subscribers.")
+    : new ApiError(
+        409,
+        "limit_reached",
+        "That principal has too many requests waiting for an answer. Try again later.",
+      );
 }
