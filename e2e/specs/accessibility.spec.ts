@@ -79,3 +79,54 @@ test("a problem is read with the field it is about", async ({ browser }) => {
   await expect(alice.page.getByLabel("Password")).toHaveAccessibleDescription("Wrong handle or password.");
   await alice.close();
 });
+
+test("the keyboard's place is kept when an action takes its control away", async ({ browser }) => {
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
+  const carol = await Person.signedUp(browser, "carol");
+  const [bobHandle, carolHandle] = [bob.handle.toLowerCase(), carol.handle.toLowerCase()];
+
+  // Two watch requests: approving the first puts the keyboard on the next one's Approve.
+  await bob.addBuddy(alice.handle);
+  await carol.addBuddy(alice.handle);
+  const requests = alice.page.getByRole("region", { name: "Requests to watch you" });
+  const approveFirst = requests.getByRole("button", { name: /^Approve / }).first();
+  const firstName = ((await approveFirst.textContent()) ?? "").replace("Approve ", "");
+  const other = firstName === bobHandle ? carolHandle : bobHandle;
+  await approveFirst.focus();
+  await alice.page.keyboard.press("Enter");
+  await expect(requests.getByRole("button", { name: `Approve ${other}` })).toBeFocused();
+
+  // Unblocking the first of two keeps the keyboard on the next Unblock, the last on the heading.
+  await alice.goTo("Privacy");
+  const blocklist = alice.page.getByRole("region", { name: "Blocklist" });
+  for (const who of [bobHandle, carolHandle]) {
+    await blocklist.getByLabel("Handle to block").fill(who);
+    await blocklist.getByRole("button", { name: "Block", exact: true }).click();
+    await expect(blocklist.getByRole("list", { name: "Blocked people" })).toContainText(who);
+  }
+  await blocklist.getByRole("button", { name: `Unblock ${bobHandle}` }).focus();
+  await alice.page.keyboard.press("Enter");
+  await expect(blocklist.getByRole("button", { name: `Unblock ${carolHandle}` })).toBeFocused();
+  await alice.page.keyboard.press("Enter");
+  await expect(blocklist.getByRole("heading", { name: "Blocked people" })).toBeFocused();
+
+  // Saving the rules draws the editor afresh; the keyboard stays on Save rules.
+  const rules = alice.page.getByRole("region", { name: "Access rules" });
+  await rules.getByLabel("Person's handle").fill(bobHandle);
+  await rules.getByRole("button", { name: "Add rule" }).click();
+  const save = rules.getByRole("button", { name: "Save rules" });
+  await save.focus();
+  await alice.page.keyboard.press("Enter");
+  await expect(alice.page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await expect(save).toBeFocused();
+  await expect(save).toBeDisabled();
+
+  // Removing the only rule from the draft leaves the keyboard at the top of the editor.
+  await rules.getByRole("button", { name: `Remove rule for ${bobHandle}` }).focus();
+  await alice.page.keyboard.press("Enter");
+  await expect(rules.getByRole("button", { name: `Remove rule for ${bobHandle}` })).toHaveCount(0);
+  await expect(rules.getByRole("heading", { name: "Who sees your presence" })).toBeFocused();
+
+  for (const person of [alice, bob, carol]) await person.close();
+});

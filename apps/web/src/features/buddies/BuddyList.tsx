@@ -1,4 +1,5 @@
 import type { Buddy } from "@pim/protocol";
+import { keepFocus } from "../../lib/keepFocus.ts";
 import { timeAgo } from "../../lib/time.ts";
 import { useNow } from "../../lib/useNow.ts";
 import { presenceLabel, presenceTone } from "../presence/presence-labels.ts";
@@ -62,7 +63,10 @@ function BuddyRow({ buddy }: { buddy: Buddy }) {
         className="quiet"
         aria-label={`Remove ${buddy.handle}`}
         disabled={remove.isPending}
-        onClick={() => remove.mutate(buddy.handle)}
+        onClick={(e) => {
+          keepFocus(e.currentTarget);
+          remove.mutate(buddy.handle);
+        }}
       >
         Remove
       </button>

@@ -1,4 +1,5 @@
 import { ApiError } from "../../lib/api.ts";
+import { keepFocus } from "../../lib/keepFocus.ts";
 import { useAddBuddy, useAnswerSubscriber, useBuddies, useSubscribers } from "./useBuddies.ts";
 
 /** Requests to watch my presence, answered here; after approving, an offer to watch back. */
@@ -25,13 +26,22 @@ export function WatchRequests() {
               <span>
                 <strong>{name}</strong> wants to see your presence.
               </span>
-              <button type="button" onClick={() => answer.mutate({ watcher: s.handle, decision: "approve" })}>
+              <button
+                type="button"
+                onClick={(e) => {
+                  keepFocus(e.currentTarget);
+                  answer.mutate({ watcher: s.handle, decision: "approve" });
+                }}
+              >
                 Approve {name}
               </button>
               <button
                 type="button"
                 className="quiet"
-                onClick={() => answer.mutate({ watcher: s.handle, decision: "deny" })}
+                onClick={(e) => {
+                  keepFocus(e.currentTarget);
+                  answer.mutate({ watcher: s.handle, decision: "deny" });
+                }}
               >
                 Deny {name}
               </button>
@@ -43,7 +53,14 @@ export function WatchRequests() {
             <span>
               <strong>{s.handle}</strong> can see your presence. Watch theirs too?
             </span>
-            <button type="button" onClick={() => add.mutate(s.handle)} disabled={add.isPending}>
+            <button
+              type="button"
+              onClick={(e) => {
+                keepFocus(e.currentTarget);
+                add.mutate(s.handle);
+              }}
+              disabled={add.isPending}
+            >
               Add {s.handle} back
             </button>
           </li>

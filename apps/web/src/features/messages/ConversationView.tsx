@@ -1,5 +1,6 @@
 import { MessageTextSchema } from "@pim/protocol";
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { keepFocus } from "../../lib/keepFocus.ts";
 import { timeAgo } from "../../lib/time.ts";
 import { useNow } from "../../lib/useNow.ts";
 import { useHandle } from "../session/useSession.ts";
@@ -150,7 +151,14 @@ function MessageItem({ message, peer }: { message: ShownMessage; peer: string })
               Try again
             </button>
             {message.seq === undefined ? (
-              <button type="button" className="quiet" onClick={() => dismiss(message.id)}>
+              <button
+                type="button"
+                className="quiet"
+                onClick={(e) => {
+                  keepFocus(e.currentTarget);
+                  dismiss(message.id);
+                }}
+              >
                 Dismiss
               </button>
             ) : null}
@@ -161,7 +169,11 @@ function MessageItem({ message, peer }: { message: ShownMessage; peer: string })
             type="button"
             className="quiet"
             aria-label={`Delete message “${message.text.slice(0, 30)}”`}
-            onClick={() => message.seq !== undefined && remove.mutate(message.seq)}
+            onClick={(e) => {
+              if (message.seq === undefined) return;
+              keepFocus(e.currentTarget);
+              remove.mutate(message.seq);
+            }}
           >
             Delete
           </button>

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { keepFocus } from "../../lib/keepFocus.ts";
 import { useFieldProblem } from "../../lib/useFieldProblem.ts";
 import { errorText } from "./errors.ts";
 import { useBlock, usePrivacy, useUnblock } from "./usePrivacy.ts";
@@ -26,7 +27,14 @@ export function Blocklist() {
         {data?.blocked.map((who) => (
           <li key={who} aria-label={who}>
             <span>{who}</span>
-            <button type="button" className="quiet" onClick={() => unblock.mutate(who)}>
+            <button
+              type="button"
+              className="quiet"
+              onClick={(e) => {
+                keepFocus(e.currentTarget);
+                unblock.mutate(who);
+              }}
+            >
               Unblock {who}
             </button>
           </li>

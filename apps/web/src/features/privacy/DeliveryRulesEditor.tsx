@@ -1,5 +1,6 @@
 import { canonicalHandle, type DeliveryRules } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
+import { keepFocus } from "../../lib/keepFocus.ts";
 import { useConfirmedSelect } from "../../lib/useConfirmedSelect.ts";
 import { errorText } from "./errors.ts";
 import { usePrivacy, useSaveDelivery } from "./usePrivacy.ts";
@@ -66,7 +67,10 @@ export function DeliveryRulesEditor() {
             <button
               type="button"
               className="quiet"
-              onClick={() => update({ alwaysThrough: rules.alwaysThrough.filter((h) => h !== who) })}
+              onClick={(e) => {
+                keepFocus(e.currentTarget);
+                update({ alwaysThrough: rules.alwaysThrough.filter((h) => h !== who) });
+              }}
             >
               Remove {who}
             </button>

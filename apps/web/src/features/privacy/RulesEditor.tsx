@@ -8,6 +8,7 @@ import {
   ShowLevelSchema,
 } from "@pim/protocol";
 import { type FormEvent, useId, useState } from "react";
+import { keepFocus } from "../../lib/keepFocus.ts";
 import { errorText } from "./errors.ts";
 import { checkHandle, checkHandleList } from "./handle-check.ts";
 import { ACTION_LABELS, SHOW_LABELS } from "./labels.ts";
@@ -130,7 +131,8 @@ function RulesForm({
                 <button
                   type="button"
                   className="quiet"
-                  onClick={() => {
+                  onClick={(e) => {
+                    keepFocus(e.currentTarget);
                     const { [handle]: _removed, ...rest } = rules.people;
                     setRules({ ...rules, people: rest });
                   }}
@@ -163,7 +165,7 @@ function RulesForm({
 
       <h4>Groups</h4>
       {rules.groups.map((group, index) => (
-        <fieldset key={group.name} aria-label={`Group ${group.name}`}>
+        <fieldset key={group.name} aria-label={`Group ${group.name}`} data-row>
           <legend>{group.name}</legend>
           <MembersInput
             group={group.name}
@@ -188,7 +190,8 @@ function RulesForm({
           <button
             type="button"
             className="quiet"
-            onClick={() => {
+            onClick={(e) => {
+              keepFocus(e.currentTarget);
               const { [group.name]: _typed, ...texts } = memberTexts;
               setMemberTexts(texts);
               setRules({ ...rules, groups: rules.groups.filter((_, i) => i !== index) });
@@ -220,8 +223,13 @@ function RulesForm({
       <div className="actions">
         <button
           type="button"
-          disabled={!changed || save.isPending || invalid}
-          onClick={() => save.mutate(rules)}
+          // Not disabled: saving draws the form afresh, and the keyboard's place stays on this button.
+          aria-disabled={!changed || save.isPending || invalid}
+          onClick={(e) => {
+            if (!changed || save.isPending || invalid) return;
+            keepFocus(e.currentTarget);
+            save.mutate(rules);
+          }}
         >
           Save rules
         </button>

@@ -1,5 +1,6 @@
 import type { VisibilityRules } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
+import { keepFocus } from "../../lib/keepFocus.ts";
 import { errorText } from "./errors.ts";
 import { checkHandle } from "./handle-check.ts";
 import { usePrivacy, useSaveVisibility } from "./usePrivacy.ts";
@@ -62,7 +63,8 @@ export function VisibilityEditor() {
             <button
               type="button"
               className="quiet"
-              onClick={() => {
+              onClick={(e) => {
+                keepFocus(e.currentTarget);
                 const { [who]: _removed, ...rest } = visibility.presentities;
                 update({ ...visibility, presentities: rest });
               }}

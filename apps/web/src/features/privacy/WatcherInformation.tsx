@@ -1,5 +1,6 @@
 import type { WatcherInfo, WatcherKind } from "@pim/protocol";
 import { useState } from "react";
+import { keepFocus } from "../../lib/keepFocus.ts";
 import { timeAgo } from "../../lib/time.ts";
 import { useNow } from "../../lib/useNow.ts";
 import { useAnswerSubscriber } from "../buddies/useBuddies.ts";
@@ -86,14 +87,20 @@ function WatcherRow({ watcher, now }: { watcher: WatcherInfo; now: number }) {
             <>
               <button
                 type="button"
-                onClick={() => answer.mutate({ watcher: watcher.id, decision: "approve" })}
+                onClick={(e) => {
+                  keepFocus(e.currentTarget);
+                  answer.mutate({ watcher: watcher.id, decision: "approve" });
+                }}
               >
                 Approve {name}
               </button>
               <button
                 type="button"
                 className="quiet"
-                onClick={() => answer.mutate({ watcher: watcher.id, decision: "deny" })}
+                onClick={(e) => {
+                  keepFocus(e.currentTarget);
+                  answer.mutate({ watcher: watcher.id, decision: "deny" });
+                }}
               >
                 Deny {name}
               </button>
