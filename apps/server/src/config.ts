@@ -19,8 +19,9 @@ export type ServerConfig = {
   extraOrigins: string[];
   /** More fetches than this in an hour flag a watcher as a possible stalker. */
   stalkerPerHour: number;
-  /** WATCHER INFORMATION is kept this long. */
+  /** WATCHER INFORMATION is kept this long, and about at most this many watchers. */
   watcherKeepMs: number;
+  maxWatcherRecords: number;
   /** How often a room prunes old watcher information. */
   pruneEveryMs: number;
   /** Messages one sender may send to one inbox, and one inbox may take in all (SPAM control). */
@@ -34,7 +35,12 @@ const DAY_MS = 24 * 60 * 60_000;
 
 /** The watcher-information policy of this deployment. */
 export function watcherPolicy(config: ServerConfig): WatcherPolicy {
-  return { ...DEFAULT_WATCHER_POLICY, stalkerPerHour: config.stalkerPerHour, keepMs: config.watcherKeepMs };
+  return {
+    ...DEFAULT_WATCHER_POLICY,
+    stalkerPerHour: config.stalkerPerHour,
+    keepMs: config.watcherKeepMs,
+    maxRecords: config.maxWatcherRecords,
+  };
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +68,7 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       typeof env.ALLOWED_ORIGINS === "string" ? env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
     stalkerPerHour: positiveNumber(env.STALKER_FETCHES_PER_HOUR, DEFAULT_WATCHER_POLICY.stalkerPerHour),
     watcherKeepMs: positiveNumber(env.WATCHER_KEEP_MS, DEFAULT_WATCHER_POLICY.keepMs),
+    maxWatcherRecords: positiveNumber(env.MAX_WATCHER_RECORDS, DEFAULT_WATCHER_POLICY.maxRecords),
     pruneEveryMs: positiveNumber(env.WATCHER_PRUNE_EVERY_MS, DAY_MS),
     senderRate: {
       perMinute: positiveNumber(env.SENDER_RATE_PER_MINUTE, SENDER_RATE.perMinute),

@@ -491,3 +491,34 @@ describe("subscription limits (small limits)", () => {
     expect((await ask(dave, alice)).body).toMatchObject({ state: "active" });
   });
 });
+
+describe("watcher information is bounded in number (small limit)", () => {
+  let capped: TestServer;
+  beforeAll(async () => {
+    capped = await startServer({ vars: { MAX_WATCHER_RECORDS: "3" } });
+  });
+  afterAll(async () => {
+    await capped?.dispose();
+  });
+
+  it("a new watcher past the limit makes the least recently seen fetcher be forgotten, never a subscriber", async () => {
+    const c = (session: Session) => roomApi(capped, session);
+    const [alice, bob, carol, dave, erin] = (await Promise.all(
+      Array.from({ length: 5 }, () => signUp(capped)),
+    )) as [Session, Session, Session, Session, Session];
+    expect(
+      (await c(alice).put("/privacy/rules", rules({ default: { action: "allow", show: "status" } }))).status,
+    ).toBe(200);
+    // Bob subscribes first, so he is the oldest; Carol and Dave fetch; then Erin fetches.
+    expect((await c(bob).post("/buddies", { handle: alice.handle })).status).toBe(201);
+    for (const fetcher of [carol, dave, erin]) {
+      expect((await c(fetcher).get(`/presence/${alice.handle}`)).status).toBe(200);
+    }
+    const kept = (await c(alice).json<{ watchers: WatcherInfo[] }>("/watchers")).watchers;
+    expect(kept.map((w) => w.handle).sort()).toEqual([bob.handle, dave.handle, erin.handle].sort());
+    // Carol looking again is a new watcher: Dave, now the least recently seen, makes way.
+    expect((await c(carol).get(`/presence/${alice.handle}`)).status).toBe(200);
+    const after = (await c(alice).json<{ watchers: WatcherInfo[] }>("/watchers")).watchers;
+    expect(after.map((w) => w.handle).sort()).toEqual([bob.handle, carol.handle, erin.handle].sort());
+  });
+});

@@ -10,9 +10,16 @@ import {
   type WatcherPolicy,
   watchCounts,
   watcherKind,
+  watchersToForget,
 } from "./watcher-activity.ts";
 
-const policy: WatcherPolicy = { pollerMinPerHour: 3, stalkerPerHour: 5, keepMs: 30 * DAY_MS, recentMax: 100 };
+const policy: WatcherPolicy = {
+  pollerMinPerHour: 3,
+  stalkerPerHour: 5,
+  keepMs: 30 * DAY_MS,
+  recentMax: 100,
+  maxRecords: 3,
+};
 const T0 = 100 * DAY_MS; // a day boundary, so day arithmetic is easy to read
 
 function watchedAt(times: number[]): WatcherActivity {
@@ -147,5 +154,61 @@ describe("pruning after 30 days", () => {
       [135, 1],
     ]);
     expect(pruned.recent).toEqual([T0 + 35 * DAY_MS]);
+  });
+});
+
+describe("at most so many watchers are kept", () => {
+  const seen = (handle: string, times: number[], live = false) => ({
+    handle,
+    activity: watchedAt(times),
+    live,
+  });
+  const now = T0 + minutes(60);
+  const stalker = Array.from({ length: 6 }, (_, i) => T0 + minutes(10 + i)); // 6 an hour > 5
+
+  it.each([
+    { case: "under the limit: none", watchers: [seen("a", [T0]), seen("b", [T0])], max: 3, forget: [] },
+    {
+      case: "at the limit: none",
+      watchers: [seen("a", [T0]), seen("b", [T0]), seen("c", [T0])],
+      max: 3,
+      forget: [],
+    },
+    {
+      case: "over: the least recently seen first",
+      watchers: [
+        seen("new", [T0 + minutes(30)]),
+        seen("old", [T0 + minutes(1)]),
+        seen("mid", [T0 + minutes(20)]),
+      ],
+      max: 1,
+      forget: ["old", "mid"],
+    },
+    {
+      case: "never a live subscription, however old",
+      watchers: [seen("sub", [T0], true), seen("a", [T0 + minutes(5)]), seen("b", [T0 + minutes(6)])],
+      max: 2,
+      forget: ["a"],
+    },
+    {
+      case: "a possible stalker after everyone else",
+      watchers: [seen("stalker", stalker), seen("x", [T0 + minutes(40)]), seen("y", [T0 + minutes(41)])],
+      max: 1,
+      forget: ["x", "y"],
+    },
+    {
+      case: "a limit of 0 forgets all but live ones",
+      watchers: [seen("sub", [T0], true), seen("a", [T0])],
+      max: 0,
+      forget: ["a"],
+    },
+    {
+      case: "ties go by handle, so the choice is stable",
+      watchers: [seen("b", [T0]), seen("a", [T0]), seen("c", [T0])],
+      max: 1,
+      forget: ["a", "b"],
+    },
+  ])("$case", ({ watchers, max, forget }) => {
+    expect(watchersToForget(watchers, max, now, policy)).toEqual(forget);
   });
 });

@@ -13,6 +13,8 @@ export type WatcherPolicy = {
   keepMs: number;
   /** At most this many exact times are kept (the last day's); older counts go by day. */
   recentMax: number;
+  /** At most this many watchers are kept, however recent: see `watchersToForget`. */
+  maxRecords: number;
 };
 
 export const HOUR_MS = 60 * 60_000;
@@ -23,6 +25,7 @@ export const DEFAULT_WATCHER_POLICY: WatcherPolicy = {
   stalkerPerHour: 30,
   keepMs: 30 * DAY_MS,
   recentMax: 2000,
+  maxRecords: 5000,
 };
 
 /** One watcher's activity: first and last time, exact times of the last day, counts per day. */
@@ -116,4 +119,42 @@ export function isPossibleStalker(
   policy: WatcherPolicy = DEFAULT_WATCHER_POLICY,
 ): boolean {
   return watchCounts(activity, now, policy).hour > policy.stalkerPerHour;
+}
+
+/** A watcher as the limit on WATCHER INFORMATION sees it. */
+export type KeptWatcher = {
+  handle: string;
+  activity: WatcherActivity;
+  /** A subscription that is not ended: its record is what decides it, so it is never forgotten. */
+  live: boolean;
+};
+
+/**
+ * The watchers to forget so that at most `max` are kept (time alone does not bound them: a
+ * crowd of fetchers could grow the record without end). The least recently seen go first;
+ * possible stalkers last, so that a crowd of new fetchers cannot wash out the one worth seeing;
+ * live subscriptions never.
+ */
+export function watchersToForget(
+  watchers: KeptWatcher[],
+  max: number,
+  now: number,
+  policy: WatcherPolicy = DEFAULT_WATCHER_POLICY,
+): string[] {
+  const excess = watchers.length - Math.max(0, max);
+  if (excess <= 0) return [];
+  // Counting the hour only for records with enough looks keeps this cheap for a crowd of one-offs.
+  const flagged = (w: KeptWatcher) =>
+    w.activity.recent.length > policy.stalkerPerHour && isPossibleStalker(w.activity, now, policy);
+  return watchers
+    .filter((w) => !w.live)
+    .map((w) => ({ handle: w.handle, lastAt: w.activity.lastAt, flagged: flagged(w) }))
+    .sort(
+      (a, b) =>
+        Number(a.flagged) - Number(b.flagged) ||
+        a.lastAt - b.lastAt ||
+        (a.handle < b.handle ? -1 : a.handle > b.handle ? 1 : 0),
+    )
+    .slice(0, excess)
+    .map((w) => w.handle);
 }

@@ -15,6 +15,7 @@ import {
   type WatcherPolicy,
   watchCounts,
   watcherKind,
+  watchersToForget,
 } from "@pim/model";
 import {
   LIMITS,
@@ -365,6 +366,21 @@ export class Subscriptions {
     this.outlets.toSelf(this.publicSubscriber(subscriber));
   }
 
+  /** Before a new watcher is recorded: forget the ones over the limit, with their ended subscriptions. */
+  private async makeRoomForWatcher(now: number): Promise<void> {
+    if (this.watchers.size < this.policy.maxRecords) return;
+    const kept = [...this.watchers.values()].map((r) => {
+      const subscriber = this.subscribers.get(r.handle);
+      return { handle: r.handle, activity: r.activity, live: !!subscriber && subscriber.state !== "ended" };
+    });
+    const forget = watchersToForget(kept, this.policy.maxRecords - 1, now, this.policy);
+    await this.store.deleteWatchers(forget);
+    for (const handle of forget) {
+      this.watchers.delete(handle);
+      if (this.subscribers.delete(handle)) await this.store.deleteSubscriber(handle);
+    }
+  }
+
   private async putWatcher(record: WatcherRecord): Promise<void> {
     this.watchers.set(record.handle, record);
     await this.store.putWatcher(record);
@@ -378,6 +394,7 @@ export class Subscriptions {
   ): Promise<WatcherRecord> {
     const now = this.now();
     const existing = this.watchers.get(watcher);
+    if (!existing) await this.makeRoomForWatcher(now);
     const record: WatcherRecord = {
       ...(existing ?? { handle: watcher, alias: newAlias() }),
       anonymous,
