@@ -9,6 +9,7 @@ import type * as Party from "partykit/server";
  *   This is what one NOTIFICATION to N subscribers costs at the least.
  * - Relay: a client socket sends `{ to, text }`; the room hands it to room `to`, which sends it to
  *   its client sockets. This is what one INSTANT MESSAGE between two rooms costs at the least.
+ *   With `store`, each of the two rooms writes it (one commit each), as a message must be.
  */
 export default class BareParty implements Party.Server {
   private readonly leafSockets = new Map<string, ReturnType<Party.Stub["socket"]>>();

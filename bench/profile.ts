@@ -20,7 +20,7 @@ import { groupMembers, killGroups } from "./server-processes.ts";
 const USAGE = `usage: npm run bench:profile -- [options]
   --stage messages|fanout|bare-relay
                             what to profile (default messages; bare-relay: the bare
-                            room-to-room relay with one storage write, for comparison)
+                            room-to-room relay storing each message in both rooms)
   --rate N                  messages a second (default 300)
   --duration S              seconds per run of the messages stage (default 5)
   --users N                 principals the messages are spread over (default 200)
@@ -153,7 +153,7 @@ try {
     units = { cpu: cpuRun?.sent ?? 0, syscalls: traceRun?.sent ?? 0, name: "message" };
     latency = { cpu: cpuRun?.latency, syscalls: traceRun?.latency };
   } else if (stageName === "bare-relay") {
-    what = `bare relay with one storage write at ${rate}/s over ${users} rooms, ${duration} s under each of perf record and perf trace`;
+    what = `bare relay storing each message in both rooms at ${rate}/s over ${users} rooms, ${duration} s under each of perf record and perf trace`;
     console.log(`${what} …`);
     const [cpuRun, traceRun] = await bareRelay(
       server,

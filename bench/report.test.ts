@@ -77,9 +77,9 @@ describe("toMarkdown", () => {
     expect(row("bare baseline: relay at 20/s, socket → room → HTTP → room → socket")).toContain(
       "received 20/20",
     );
-    expect(row("bare baseline: relay at 20/s, socket → room → HTTP → room (one storage write)")).toContain(
-      "received 19/20",
-    );
+    expect(
+      row("bare baseline: relay at 20/s, socket → room (stores it) → HTTP → room (stores it)"),
+    ).toContain("received 19/20");
   });
 
   it("sets each real fan-out and message figure against its bare floor (p50, p99)", () => {
