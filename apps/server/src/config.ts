@@ -5,6 +5,7 @@ import {
   type LockoutPolicy,
   type RatePolicy,
   SENDER_RATE,
+  SIGN_UP_RATE,
   type SubscriberLimits,
   type WatcherPolicy,
 } from "@pim/model";
@@ -27,6 +28,8 @@ export type ServerConfig = {
   /** Messages one sender may send to one inbox, and one inbox may take in all (SPAM control). */
   senderRate: RatePolicy;
   inboxRate: RatePolicy;
+  /** New accounts from one network address. */
+  signUpRate: RatePolicy;
   /** Subscriptions kept per principal: active, waiting for an answer, refused. */
   subscriberLimits: SubscriberLimits;
 };
@@ -77,6 +80,10 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
     inboxRate: {
       perMinute: positiveNumber(env.INBOX_RATE_PER_MINUTE, INBOX_RATE.perMinute),
       burst: positiveNumber(env.INBOX_RATE_BURST, INBOX_RATE.burst),
+    },
+    signUpRate: {
+      perMinute: positiveNumber(env.SIGN_UPS_PER_HOUR, SIGN_UP_RATE.perMinute * 60) / 60,
+      burst: positiveNumber(env.SIGN_UPS_BURST, SIGN_UP_RATE.burst),
     },
     subscriberLimits: {
       active: positiveNumber(env.MAX_SUBSCRIBERS, LIMITS.maxSubscribers),

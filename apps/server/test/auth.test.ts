@@ -296,3 +296,75 @@ describe("bad input", () => {
     bobSocket.close();
   });
 });
+
+describe("sign-ups racing for one handle", () => {
+  it("exactly one of several at once gets it, and only its password signs in", async () => {
+    const handle = uniqueHandle();
+    const passwords = Array.from({ length: 5 }, (_, i) => `${PASSWORD}-${i}`);
+    const responses = await Promise.all(
+      passwords.map((password) =>
+        post(server, `/parties/user/${handle.toLowerCase()}/signup`, { handle, password }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(4);
+    // The one that got it signs in with its password; another's password is wrong.
+    const winner = passwords[statuses.indexOf(201)] ?? "";
+    const loser = passwords.find((p) => p !== winner) ?? "";
+    await signIn(server, handle.toLowerCase(), winner);
+    expect((await signIn(server, handle.toLowerCase(), loser).catch((e: Error) => e)) instanceof Error).toBe(
+      true,
+    );
+  });
+});
+
+describe("sign-ups from one network address are limited", () => {
+  let gated: TestServer;
+  beforeAll(async () => {
+    gated = await startServer({ vars: { SIGN_UPS_BURST: "2", SIGN_UPS_PER_HOUR: "1" } });
+  });
+  afterAll(async () => {
+    await gated?.dispose();
+  });
+
+  // Cloudflare sets this header on every request; local partykit dev passes it through.
+  const from = (address: string) => ({ "cf-connecting-ip": address });
+  const signUpFrom = (address: string, handle = uniqueHandle()) =>
+    post(
+      gated,
+      `/parties/user/${handle.toLowerCase()}/signup`,
+      { handle, password: PASSWORD },
+      from(address),
+    );
+
+  it("a few at once, then a 429 that says when; other addresses and the refused handle are unaffected", async () => {
+    expect((await signUpFrom("198.51.100.7")).status).toBe(201);
+    expect((await signUpFrom("198.51.100.7")).status).toBe(201);
+    const refusedHandle = uniqueHandle();
+    const refused = await signUpFrom("198.51.100.7", refusedHandle);
+    expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+    const error = await errorOf(refused);
+    expect(error).toMatchObject({ status: 429, code: "rate_limited" });
+    expect(error.message).toMatch(
+      /Too many new accounts from your network lately\. Try again in \d+ minutes?\./,
+    );
+    expect(error.retryAfter).toBeGreaterThan(60 * 59);
+
+    // Nothing was created for the refused sign-up: the handle is still free, from elsewhere.
+    expect((await signIn(gated, refusedHandle.toLowerCase()).catch((e: Error) => e)) instanceof Error).toBe(
+      true,
+    );
+    expect((await signUpFrom("203.0.113.9", refusedHandle)).status).toBe(201);
+    // A taken handle is told so, not counted.
+    expect(await errorOf(await signUpFrom("198.51.100.7", refusedHandle))).toMatchObject({
+      code: "handle_taken",
+    });
+  });
+
+  it("the gate itself cannot be reached from outside", async () => {
+    for (const path of ["/parties/signups/anything/take", "/parties/signups/anything"]) {
+      expect((await post(gated, path, {})).status, path).toBe(404);
+    }
+  });
+});

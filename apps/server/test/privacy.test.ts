@@ -485,10 +485,49 @@ describe("subscription limits (small limits)", () => {
     }
     // Letting everyone in again fills the places and no more; ending one frees its place.
     await set(rules({ default: { action: "allow", show: "status" } }));
-    const active = (await subscribersOf(alice)).filter((x) => x.state === "active");
+    const letIn = [bob.handle, carol.handle, erin.handle];
+    const now = (await subscribersOf(alice)).filter((x) => letIn.includes(x.handle));
+    const active = now.filter((x) => x.state === "active");
+    const keptOut = now.find((x) => x.state !== "active")?.handle;
     expect(active).toHaveLength(2);
+    // The place one leaves goes to the one kept out, not to a newcomer.
     await s(alice).delete(`/subscribers/${active[0]?.handle}`);
+    expect((await subscribersOf(alice)).find((x) => x.handle === keptOut)?.state).toBe("active");
+    expect((await ask(dave, alice)).status).toBe(409);
+  });
+
+  it("a rule change frees places before it gives them, and a freed place goes to whoever waits", async () => {
+    const [alice, bob, carol, dave, erin, gina] = (await Promise.all(
+      Array.from({ length: 6 }, () => signUp(small)),
+    )) as [Session, Session, Session, Session, Session, Session];
+    const set = async (value: AccessRules) =>
+      expect((await s(alice).put("/privacy/rules", value)).status).toBe(200);
+    const allow = { action: "allow", show: "status" } as const;
+    const block = { action: "block", show: "status" } as const;
+    const stateOf = async (who: Session) =>
+      (await subscribersOf(alice)).find((x) => x.handle === who.handle)?.state;
+
+    // Bob and Carol wait; Dave and Erin are let in by name and take both places.
+    await set(rules({ people: { [dave.handle]: allow, [erin.handle]: allow } }));
+    expect((await ask(bob, alice)).body).toMatchObject({ state: "pending" });
+    expect((await ask(carol, alice)).body).toMatchObject({ state: "pending" });
     expect((await ask(dave, alice)).body).toMatchObject({ state: "active" });
+    expect((await ask(erin, alice)).body).toMatchObject({ state: "active" });
+
+    // One change lets everyone in but Dave and Erin: their places go to Bob and Carol at once.
+    await set(rules({ default: allow, people: { [dave.handle]: block, [erin.handle]: block } }));
+    expect([await stateOf(bob), await stateOf(carol)]).toEqual(["active", "active"]);
+    expect([await stateOf(dave), await stateOf(erin)]).toEqual(["refused", "refused"]);
+
+    // Gina asks while Alice confirms, then the rules let her in while the places are full...
+    const kept = { [bob.handle]: allow, [carol.handle]: allow, [dave.handle]: block, [erin.handle]: block };
+    await set(rules({ people: kept }));
+    expect((await ask(gina, alice)).body).toMatchObject({ state: "pending" });
+    await set(rules({ people: { ...kept, [gina.handle]: allow } }));
+    expect(await stateOf(gina)).toBe("pending");
+    // ...and takes the place Bob leaves.
+    expect((await s(alice).delete(`/subscribers/${bob.handle}`)).status).toBe(200);
+    expect(await stateOf(gina)).toBe("active");
   });
 });
 

@@ -3,6 +3,7 @@ export * from "./buddy-order.ts";
 export * from "./delivery-rules.ts";
 export * from "./lockout.ts";
 export * from "./message-keys.ts";
+export * from "./network-address.ts";
 export * from "./notification-coalescing.ts";
 export * from "./pidf.ts";
 export * from "./presence-aggregate.ts";

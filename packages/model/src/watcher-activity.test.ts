@@ -191,6 +191,12 @@ describe("at most so many watchers are kept", () => {
       forget: ["a"],
     },
     {
+      case: "a polite-blocked watcher after everyone else",
+      watchers: [{ ...seen("frozen", [T0]), frozen: true }, seen("x", [T0 + minutes(40)])],
+      max: 1,
+      forget: ["x"],
+    },
+    {
       case: "a possible stalker after everyone else",
       watchers: [seen("stalker", stalker), seen("x", [T0 + minutes(40)]), seen("y", [T0 + minutes(41)])],
       max: 1,

@@ -127,13 +127,15 @@ export type KeptWatcher = {
   activity: WatcherActivity;
   /** A subscription that is not ended: its record is what decides it, so it is never forgotten. */
   live: boolean;
+  /** Holds when a polite block began: forgetting it would unfreeze what that watcher is shown. */
+  frozen?: boolean;
 };
 
 /**
  * The watchers to forget so that at most `max` are kept (time alone does not bound them: a
  * crowd of fetchers could grow the record without end). The least recently seen go first;
- * possible stalkers last, so that a crowd of new fetchers cannot wash out the one worth seeing;
- * live subscriptions never.
+ * possible stalkers and polite-blocked watchers last, so that a crowd of new fetchers can wash
+ * out neither the one worth seeing nor the moment a polite block froze; live subscriptions never.
  */
 export function watchersToForget(
   watchers: KeptWatcher[],
@@ -148,7 +150,7 @@ export function watchersToForget(
     w.activity.recent.length > policy.stalkerPerHour && isPossibleStalker(w.activity, now, policy);
   return watchers
     .filter((w) => !w.live)
-    .map((w) => ({ handle: w.handle, lastAt: w.activity.lastAt, flagged: flagged(w) }))
+    .map((w) => ({ handle: w.handle, lastAt: w.activity.lastAt, flagged: !!w.frozen || flagged(w) }))
     .sort(
       (a, b) =>
         Number(a.flagged) - Number(b.flagged) ||

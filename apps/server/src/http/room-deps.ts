@@ -9,5 +9,7 @@ export type RoomDeps = {
   accounts: AccountStore;
   /** Closes the sockets of one session, or of all sessions. */
   closeSockets(sessionId: string | "all", reason: string): void;
+  /** One more new account from the request's network address, or a 429 saying when. */
+  admitSignUp(headers: Headers): Promise<void>;
   now(): number;
 };

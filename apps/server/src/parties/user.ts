@@ -30,6 +30,7 @@ import { pruneStoredWatchers, Subscriptions } from "../presence/subscriptions.ts
 import { PrivacySettings } from "../privacy/privacy-settings.ts";
 import { RoomChannels } from "../rooms/room-channels.ts";
 import { RoomClient } from "../rooms/room-client.ts";
+import { admitSignUp } from "../rooms/sign-up-gate.ts";
 import { send } from "../socket/send.ts";
 import { AccountStore } from "../store/account-store.ts";
 import { ConversationStore } from "../store/conversation-store.ts";
@@ -195,6 +196,7 @@ export default class UserRoom implements Party.Server {
         config: this.config,
         accounts,
         closeSockets: (sessionId, reason) => this.closeSockets(sessionId, reason),
+        admitSignUp: (headers) => admitSignUp(room.context.parties, this.config.secret, room.id, headers),
         now,
       },
       { presentity, subscriptions, buddies, rooms, privacy, conversations, sender, inbox },

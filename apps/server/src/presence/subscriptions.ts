@@ -271,13 +271,18 @@ export class Subscriptions {
     }
     const tells: Promise<void>[] = [];
     const counts = countSubscriptions(this.states());
-    for (const watcher of handles) {
+    // What takes access away goes first, so that the places it frees can be given in this pass.
+    const changes = handles.map((watcher) => {
       const subscriber = this.subscribers.get(watcher);
-      if (!subscriber || subscriber.state === "ended") {
+      const live = subscriber && subscriber.state !== "ended" ? subscriber : undefined;
+      return { watcher, subscriber: live, decided: live ? this.decide(watcher).state : undefined };
+    });
+    changes.sort((a, b) => Number(a.decided === "active") - Number(b.decided === "active"));
+    for (const { watcher, subscriber, decided } of changes) {
+      if (!subscriber || decided === undefined) {
         this.emitWatcher(this.watchers.get(watcher)); // a fetcher's row shows the new answer too
         continue;
       }
-      const decided = this.decide(watcher).state;
       // Seeing less always happens at once; seeing more only while there is room: a watcher
       // the rules now let in while every place is taken keeps waiting.
       const full =
@@ -319,6 +324,15 @@ export class Subscriptions {
     this.presentity().forget(watcher);
     await this.saveSubscriber({ ...existing, state: "ended", decidedAt: this.now() });
     this.emitWatcher(this.watchers.get(watcher));
+    if (existing.state === "active") await this.fillFreedPlace();
+  }
+
+  /** An active place came free: the longest-waiting watcher the rules let in takes it. */
+  private async fillFreedPlace(): Promise<void> {
+    const next = [...this.subscribers.values()]
+      .filter((s) => s.state !== "active" && s.state !== "ended" && this.decide(s.handle).state === "active")
+      .sort((a, b) => a.requestedAt - b.requestedAt)[0];
+    if (next) await this.reevaluate({ watcher: next.handle });
   }
 
   private *states(): Iterable<SubscriptionState> {
@@ -371,7 +385,12 @@ export class Subscriptions {
     if (this.watchers.size < this.policy.maxRecords) return;
     const kept = [...this.watchers.values()].map((r) => {
       const subscriber = this.subscribers.get(r.handle);
-      return { handle: r.handle, activity: r.activity, live: !!subscriber && subscriber.state !== "ended" };
+      return {
+        handle: r.handle,
+        activity: r.activity,
+        live: !!subscriber && subscriber.state !== "ended",
+        frozen: r.politeSince != null,
+      };
     });
     const forget = watchersToForget(kept, this.policy.maxRecords - 1, now, this.policy);
     await this.store.deleteWatchers(forget);
