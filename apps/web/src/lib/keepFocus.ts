@@ -6,10 +6,10 @@ const ROW = "li, tr, [data-row]";
  * Keeps the keyboard's place when an action takes away the control it was started from (Delete,
  * Unblock, Approve, a form that is drawn afresh after saving): browsers then drop focus to the
  * page, and a keyboard or screen-reader user must start again from the top. Call it as the action
- * starts; once the control has left the page it focuses, in order: the same control drawn anew,
- * the like control of the row that took the removed row's place (or the last row), then the
- * heading of the nearest part of the page still there. If the action fails and the control stays,
- * nothing happens; if focus has already moved elsewhere, it is left there.
+ * starts; once the control has left the page it focuses the like control of the row that took
+ * the removed row's place (or the last row), or, for a control outside any row, the same control
+ * drawn anew; failing both, the heading of the nearest part of the page still there. If the
+ * action fails and the control stays, nothing happens; if focus has moved on, it is left there.
  */
 export function keepFocus(control: Element | null, waitMs = 30_000): void {
   if (!(control instanceof HTMLElement)) return;
@@ -25,7 +25,12 @@ export function keepFocus(control: Element | null, waitMs = 30_000): void {
     stop();
     if (document.activeElement && document.activeElement !== document.body) return;
     const area = ancestors.find((a) => a.isConnected && a !== list) ?? document.body;
-    (sameControl(area, control, name) ?? likeInRow(list, index, name) ?? heading(area))?.focus();
+    // A removed row's neighbour first: rows' controls can share a name (two "Delete" buttons of
+    // messages that begin alike), and the one next to where the keyboard was is the one meant.
+    const target = row
+      ? (likeInRow(list, index, name) ?? sameControl(area, control, name))
+      : (sameControl(area, control, name) ?? likeInRow(list, index, name));
+    (target ?? heading(area))?.focus();
   });
   const timer = setTimeout(() => stop(), waitMs);
   function stop() {
