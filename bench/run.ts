@@ -300,7 +300,7 @@ try {
       () => bareRelay(server as TestServer, imUsers, messageRates, duration, "http", false),
     );
     results.bare.relayStored = await stage(
-      `bare baseline: relay with a storage write, over ${imUsers} rooms at ${messageRates.join(", ")} a second`,
+      `bare baseline: relay storing in both rooms, over ${imUsers} rooms at ${messageRates.join(", ")} a second`,
       () => bareRelay(server as TestServer, imUsers, messageRates, duration, "http", true),
     );
   }
@@ -363,7 +363,7 @@ try {
     );
     const tmpfsRates = messageRates.filter((rate) => rate >= 300 && rate <= 500);
     const relayStored = await stage(
-      `tmpfs: bare relay with a storage write at ${tmpfsRates.join(", ")} a second`,
+      `tmpfs: bare relay storing in both rooms at ${tmpfsRates.join(", ")} a second`,
       () => bareRelay(server as TestServer, imUsers, tmpfsRates, duration, "http", true),
     );
     const tmpfsMessages = await stage(`tmpfs: instant messages at ${tmpfsRates.join(", ")} a second`, () =>

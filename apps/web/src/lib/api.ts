@@ -1,5 +1,6 @@
 import { canonicalHandle, ErrorBodySchema, type ErrorCode } from "@pim/protocol";
 import type { z } from "zod";
+import { takeEarlyRead } from "./early-reads.ts";
 
 /** A refusal from the server (or no server at all), with a message for people. */
 export class ApiError extends Error {
@@ -32,15 +33,17 @@ export async function request<S extends z.ZodType>(
 ): Promise<z.infer<S>> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: options.method ?? "GET",
-      credentials: "same-origin",
-      headers: {
-        ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-        ...(options.accept ? { accept: options.accept } : {}),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    const early = (options.method ?? "GET") === "GET" && !options.accept ? takeEarlyRead(url) : undefined;
+    response = await (early ??
+      fetch(url, {
+        method: options.method ?? "GET",
+        credentials: "same-origin",
+        headers: {
+          ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+          ...(options.accept ? { accept: options.accept } : {}),
+        },
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      }));
   } catch {
     throw new ApiError(
       0,
