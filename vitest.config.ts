@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["apps/server/test/**/*.test.ts", "bench/*.smoke.test.ts"],
+          setupFiles: ["apps/server/test/harness/fetch-retry.ts"],
           // Each file starts its own `partykit dev`; two cores run them one at a time.
           fileParallelism: false,
           testTimeout: 60_000,

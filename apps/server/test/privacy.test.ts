@@ -401,6 +401,7 @@ describe("stalkers and pruning (short limits)", () => {
     const alice = await signUp(quick);
     const carol = await signUp(quick);
     const q = (s: Session) => roomApi(quick, s);
+    const aliceTab = await connect(quick, alice);
     await q(alice).put("/privacy/rules", rules({ default: { action: "allow", show: "status" } }));
     for (let i = 0; i < 4; i++) await q(carol).get(`/presence/${alice.handle}`);
     const [entry] = (await q(alice).json<{ watchers: WatcherInfo[] }>("/watchers")).watchers;
@@ -415,6 +416,9 @@ describe("stalkers and pruning (short limits)", () => {
         interval: 500,
       })
       .toEqual([]);
+    // Her open tab is told the row is gone.
+    await aliceTab.next("watcher.removed", (m) => m.id === carol.handle);
+    aliceTab.close();
   });
 });
 
@@ -548,6 +552,7 @@ describe("watcher information is bounded in number (small limit)", () => {
     expect(
       (await c(alice).put("/privacy/rules", rules({ default: { action: "allow", show: "status" } }))).status,
     ).toBe(200);
+    const aliceTab = await connect(capped, alice);
     // Bob subscribes first, so he is the oldest; Carol and Dave fetch; then Erin fetches.
     expect((await c(bob).post("/buddies", { handle: alice.handle })).status).toBe(201);
     for (const fetcher of [carol, dave, erin]) {
@@ -555,9 +560,13 @@ describe("watcher information is bounded in number (small limit)", () => {
     }
     const kept = (await c(alice).json<{ watchers: WatcherInfo[] }>("/watchers")).watchers;
     expect(kept.map((w) => w.handle).sort()).toEqual([bob.handle, dave.handle, erin.handle].sort());
+    // Alice's open tab is told, so her list does not keep a row the room has forgotten.
+    await aliceTab.next("watcher.removed", (m) => m.id === carol.handle);
     // Carol looking again is a new watcher: Dave, now the least recently seen, makes way.
     expect((await c(carol).get(`/presence/${alice.handle}`)).status).toBe(200);
     const after = (await c(alice).json<{ watchers: WatcherInfo[] }>("/watchers")).watchers;
     expect(after.map((w) => w.handle).sort()).toEqual([bob.handle, carol.handle, erin.handle].sort());
+    await aliceTab.next("watcher.removed", (m) => m.id === dave.handle);
+    aliceTab.close();
   });
 });

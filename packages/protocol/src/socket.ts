@@ -59,6 +59,8 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("subscriber.updated"), subscriber: SubscriberSchema }),
   /** My WATCHER INFORMATION changed: one watcher's entry, live. */
   z.object({ type: z.literal("watcher.updated"), watcher: WatcherInfoSchema }),
+  /** A watcher's entry was forgotten (its kept period ended, or newer watchers took its place). */
+  z.object({ type: z.literal("watcher.removed"), id: z.string() }),
   /** My rules or blocklist changed (in another tab, or by a one-click block). */
   z.object({ type: z.literal("privacy.updated") }),
   MessageAckSchema,

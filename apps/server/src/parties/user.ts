@@ -135,6 +135,7 @@ export default class UserRoom implements Party.Server {
       {
         toSelf: (subscriber) => this.toOwnTabs({ type: "subscriber.updated", subscriber }),
         watcherToSelf: (watcher) => this.toOwnTabs({ type: "watcher.updated", watcher }),
+        watcherRemovedToSelf: (id) => this.toOwnTabs({ type: "watcher.removed", id }),
         tellSubscriber: (watcher, state, view, seq) =>
           this.notify(parts, watcher, { state, seq, ...(view ? { view } : {}) }),
       },

@@ -34,6 +34,8 @@ import type { Presentity } from "./presentity.ts";
 export type SubscriptionOutlets = {
   toSelf(subscriber: Subscriber): void;
   watcherToSelf(watcher: WatcherInfo): void;
+  /** A watcher's entry was forgotten, by its id (alias for an anonymous watcher). */
+  watcherRemovedToSelf(id: string): void;
   /** Tells the subscriber's room where its subscription stands (with the view when active). */
   tellSubscriber(
     subscriber: string,
@@ -309,8 +311,10 @@ export class Subscriptions {
   /** The room's alarm: drop watchers not seen for the kept period (not live subscribers). */
   async prune(): Promise<number> {
     const pruned = await pruneStoredWatchers(this.store, this.now(), this.policy);
-    if (pruned > 0) await this.load();
-    return pruned;
+    const ids = pruned.map((handle) => this.watcherId(handle));
+    if (pruned.length > 0) await this.load();
+    for (const id of ids) this.outlets.watcherRemovedToSelf(id);
+    return pruned.length;
   }
 
   private viewFor(watcher: string): { view: PresenceView | null; seq: number } {
@@ -333,6 +337,12 @@ export class Subscriptions {
       .filter((s) => s.state !== "active" && s.state !== "ended" && this.decide(s.handle).state === "active")
       .sort((a, b) => a.requestedAt - b.requestedAt)[0];
     if (next) await this.reevaluate({ watcher: next.handle });
+  }
+
+  /** How the principal's tabs know a watcher: by alias when anonymous. */
+  private watcherId(handle: string): string {
+    const record = this.watchers.get(handle);
+    return record?.anonymous ? record.alias : handle;
   }
 
   private *states(): Iterable<SubscriptionState> {
@@ -395,6 +405,7 @@ export class Subscriptions {
     const forget = watchersToForget(kept, this.policy.maxRecords - 1, now, this.policy);
     await this.store.deleteWatchers(forget);
     for (const handle of forget) {
+      this.outlets.watcherRemovedToSelf(this.watcherId(handle));
       this.watchers.delete(handle);
       if (this.subscribers.delete(handle)) await this.store.deleteSubscriber(handle);
     }
@@ -436,7 +447,7 @@ export async function pruneStoredWatchers(
   store: WatchStore,
   now: number,
   policy: WatcherPolicy,
-): Promise<number> {
+): Promise<string[]> {
   const [subscribers, watchers] = await Promise.all([store.subscribers(), store.watchers()]);
   const expired = [...watchers.values()]
     .filter((r) => isExpired(r.activity, now, policy))
@@ -447,7 +458,7 @@ export async function pruneStoredWatchers(
     .map((r) => r.handle);
   await store.deleteWatchers(expired);
   for (const handle of expired) if (subscribers.has(handle)) await store.deleteSubscriber(handle);
-  return expired.length;
+  return expired;
 }
 
 /** An opaque name for an anonymous watcher; the colon keeps it from ever being a handle. */
