@@ -33,6 +33,16 @@ export function socketStatusQueryOptions() {
 let current: PartySocket | null = null;
 
 /**
+ * This tab asked to sign out. The room closes the session's sockets as it answers, and the close
+ * can reach the tab before the answer does: it must not then read as "signed out in another tab".
+ */
+let signOutAsked = false;
+
+export function askingToSignOut(asking: boolean): void {
+  signOutAsked = asking;
+}
+
+/**
  * Sends a frame to my room now, if the socket is open. False otherwise: callers keep what must
  * not be lost (the outbox) and it goes out when the room greets the socket again.
  */
@@ -107,6 +117,11 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
         list ? [message.watcher, ...list.filter((w) => w.id !== message.watcher.id)] : list,
       );
       return;
+    case "watcher.removed":
+      queryClient.setQueryData(watchersQueryOptions(handle).queryKey, (list) =>
+        list?.filter((w) => w.id !== message.id),
+      );
+      return;
     case "privacy.updated":
       void queryClient.invalidateQueries({ queryKey: privacyQueryOptions(handle).queryKey });
       return;
@@ -128,13 +143,14 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
  * another principal's, or the signing key changed), which a browser only sees as a failed
  * connection, so the room's session route is asked.
  */
-export function useRoomSocket(handle: string, onSessionEnded: (notice: string) => void): void {
+export function useRoomSocket(handle: string, onSessionEnded: (notice: string | null) => void): void {
   const queryClient = useQueryClient();
   // The callback may change on every render; the socket must not reconnect because of it.
   const sessionEnded = useRef(onSessionEnded);
   sessionEnded.current = onSessionEnded;
   useEffect(() => {
     let disposed = false;
+    signOutAsked = false;
     /** The room said hello since the socket last opened: the session was good then. */
     let greeted = false;
     let checking = false;
@@ -146,7 +162,7 @@ export function useRoomSocket(handle: string, onSessionEnded: (notice: string) =
     });
     const setStatus = (status: SocketStatus) =>
       queryClient.setQueryData(socketStatusQueryOptions().queryKey, status);
-    const end = (notice: string) => {
+    const end = (notice: string | null) => {
       if (disposed) return;
       disposed = true;
       socket.close(); // stops reconnecting: the session is over
@@ -184,8 +200,9 @@ export function useRoomSocket(handle: string, onSessionEnded: (notice: string) =
     socket.addEventListener("close", (event: CloseEvent) => {
       if (disposed) return;
       if (event.code === CLOSE_CODES.unauthorized) {
-        // The room names why ("signed out everywhere"); shown as text.
-        end(signedOutNotice(event.reason));
+        // The room names why ("signed out everywhere"); shown as text, unless this tab asked.
+        const asked = signOutAsked && ["signed out", "signed out everywhere"].includes(event.reason);
+        end(asked ? null : signedOutNotice(event.reason));
         return;
       }
       if (current === socket) current = null;

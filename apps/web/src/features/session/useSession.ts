@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { ApiError } from "../../lib/api.ts";
 import { storeHandle } from "../../lib/handle-store.ts";
+import { askingToSignOut } from "../../lib/socket.ts";
 import {
   deviceLabel,
   sessionQueryOptions,
@@ -76,11 +77,15 @@ export function useSignOut() {
   const handle = useHandle();
   const signedOut = useSignedOut();
   return useMutation({
-    mutationFn: (everywhere: boolean) => signOut(handle, everywhere),
+    mutationFn: (everywhere: boolean) => {
+      askingToSignOut(true);
+      return signOut(handle, everywhere);
+    },
     onSuccess: () => signedOut(null),
     onError: (error) => {
       // The room no longer knows this session: it is over already.
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) signedOut(null);
+      else askingToSignOut(false);
     },
   });
 }
