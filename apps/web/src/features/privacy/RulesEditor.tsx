@@ -7,8 +7,9 @@ import {
   type ShowLevel,
   ShowLevelSchema,
 } from "@pim/protocol";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { keepFocus } from "../../lib/keepFocus.ts";
+import { useFieldProblem } from "../../lib/useFieldProblem.ts";
 import { errorText } from "./errors.ts";
 import { checkHandle, checkHandleList } from "./handle-check.ts";
 import { ACTION_LABELS, SHOW_LABELS } from "./labels.ts";
@@ -56,7 +57,9 @@ function RulesForm({
   const invalid = rules.groups.some((g) => memberProblem(g) !== null);
   // A members box holding only a mistake changes no rule, but is still something to discard.
   const changed = invalid || JSON.stringify(rules) !== JSON.stringify(stored);
-  const ids = useId();
+  const canSave = changed && !save.isPending && !invalid;
+  const personTie = useFieldProblem(personProblem);
+  const groupTie = useFieldProblem(groupProblem);
 
   function addPerson(event: FormEvent) {
     event.preventDefault();
@@ -148,19 +151,14 @@ function RulesForm({
         <label>
           Person's handle
           <input
+            {...personTie.field}
             value={person}
             autoComplete="off"
-            aria-invalid={personProblem ? true : undefined}
-            aria-describedby={personProblem ? `${ids}-person` : undefined}
             onChange={(e) => setPerson(e.target.value)}
           />
         </label>
         <button type="submit">Add rule</button>
-        {personProblem ? (
-          <p id={`${ids}-person`} role="alert" className="error">
-            {personProblem}
-          </p>
-        ) : null}
+        {personProblem ? <p {...personTie.message}>{personProblem}</p> : null}
       </form>
 
       <h4>Groups</h4>
@@ -205,28 +203,23 @@ function RulesForm({
         <label>
           Group name
           <input
+            {...groupTie.field}
             value={groupName}
             autoComplete="off"
-            aria-invalid={groupProblem ? true : undefined}
-            aria-describedby={groupProblem ? `${ids}-group` : undefined}
             onChange={(e) => setGroupName(e.target.value)}
           />
         </label>
         <button type="submit">Add group</button>
-        {groupProblem ? (
-          <p id={`${ids}-group`} role="alert" className="error">
-            {groupProblem}
-          </p>
-        ) : null}
+        {groupProblem ? <p {...groupTie.message}>{groupProblem}</p> : null}
       </form>
 
       <div className="actions">
         <button
           type="button"
           // Not disabled: saving draws the form afresh, and the keyboard's place stays on this button.
-          aria-disabled={!changed || save.isPending || invalid}
+          aria-disabled={!canSave}
           onClick={(e) => {
-            if (!changed || save.isPending || invalid) return;
+            if (!canSave) return;
             keepFocus(e.currentTarget);
             save.mutate(rules);
           }}
@@ -261,24 +254,14 @@ function MembersInput({
   problem: string | null;
   onChange: (text: string) => void;
 }) {
-  const problemId = `${useId()}-problem`;
+  const tie = useFieldProblem(problem);
   return (
     <>
       <label>
         Members of {group} (handles, comma-separated)
-        <input
-          value={text}
-          autoComplete="off"
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={problem ? problemId : undefined}
-          onChange={(e) => onChange(e.target.value)}
-        />
+        <input {...tie.field} value={text} autoComplete="off" onChange={(e) => onChange(e.target.value)} />
       </label>
-      {problem ? (
-        <p id={problemId} role="alert" className="error">
-          {problem}
-        </p>
-      ) : null}
+      {problem ? <p {...tie.message}>{problem}</p> : null}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import type { VisibilityRules } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
 import { keepFocus } from "../../lib/keepFocus.ts";
+import { useFieldProblem } from "../../lib/useFieldProblem.ts";
 import { errorText } from "./errors.ts";
 import { checkHandle } from "./handle-check.ts";
 import { usePrivacy, useSaveVisibility } from "./usePrivacy.ts";
@@ -11,6 +12,7 @@ export function VisibilityEditor() {
   const save = useSaveVisibility();
   const [handle, setHandle] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
+  const tie = useFieldProblem(problem);
   if (!data) return null;
   const visibility = data.visibility;
   const update = (next: VisibilityRules) => save.mutate(next);
@@ -78,10 +80,9 @@ export function VisibilityEditor() {
         <label>
           Exception for handle
           <input
+            {...tie.field}
             value={handle}
             autoComplete="off"
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={problem ? "visibility-handle-problem" : undefined}
             onChange={(e) => {
               setHandle(e.target.value);
               setProblem(null);
@@ -89,11 +90,7 @@ export function VisibilityEditor() {
           />
         </label>
         <button type="submit">Add exception</button>
-        {problem ? (
-          <p id="visibility-handle-problem" role="alert" className="error">
-            {problem}
-          </p>
-        ) : null}
+        {problem ? <p {...tie.message}>{problem}</p> : null}
       </form>
       {save.error ? (
         <p role="alert" className="error">
