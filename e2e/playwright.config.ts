@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { defineConfig } from "@playwright/test";
+import { LIFTED_SIGN_UP_LIMIT } from "../apps/server/test/harness/server.ts";
 
 const port = Number(process.env.E2E_PORT ?? 4310);
 const root = resolve(import.meta.dirname, "..");
@@ -62,10 +63,7 @@ export default defineConfig({
       // Short locks, so the lockout story waits two seconds, not a minute.
       "LOCKOUT_MS=2000",
       // Every person here signs up from one address (localhost): no sign-up limit.
-      "--var",
-      "SIGN_UPS_PER_HOUR=100000000",
-      "--var",
-      "SIGN_UPS_BURST=1000000",
+      ...Object.entries(LIFTED_SIGN_UP_LIMIT).flatMap(([name, value]) => ["--var", `${name}=${value}`]),
     ].join(" "),
     cwd: root,
     url: `http://127.0.0.1:${port}/parties/main/health`,

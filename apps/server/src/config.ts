@@ -1,5 +1,6 @@
 import {
   DEFAULT_LOCKOUT_POLICY,
+  DEFAULT_SUBSCRIBER_LIMITS,
   DEFAULT_WATCHER_POLICY,
   INBOX_RATE,
   type LockoutPolicy,
@@ -9,7 +10,6 @@ import {
   type SubscriberLimits,
   type WatcherPolicy,
 } from "@pim/model";
-import { LIMITS } from "@pim/protocol";
 
 /** What a deployment configures through its environment (partykit `--var`, `.env`, or secrets). */
 export type ServerConfig = {
@@ -86,9 +86,9 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       burst: positiveNumber(env.SIGN_UPS_BURST, SIGN_UP_RATE.burst),
     },
     subscriberLimits: {
-      active: positiveNumber(env.MAX_SUBSCRIBERS, LIMITS.maxSubscribers),
-      waiting: positiveNumber(env.MAX_WAITING_REQUESTS, LIMITS.maxWaitingRequests),
-      refused: positiveNumber(env.MAX_REFUSED_KEPT, LIMITS.maxSubscribers),
+      active: positiveNumber(env.MAX_SUBSCRIBERS, DEFAULT_SUBSCRIBER_LIMITS.active),
+      waiting: positiveNumber(env.MAX_WAITING_REQUESTS, DEFAULT_SUBSCRIBER_LIMITS.waiting),
+      refused: positiveNumber(env.MAX_REFUSED_KEPT, DEFAULT_SUBSCRIBER_LIMITS.refused),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { SubscriptionState } from "@pim/protocol";
+import { LIMITS, type SubscriptionState } from "@pim/protocol";
 
 /**
  * How many SUBSCRIPTIONS of each kind one presentity keeps. Only active ones cost anything on
@@ -7,6 +7,12 @@ import type { SubscriptionState } from "@pim/protocol";
  * ones are kept (so a later rule change can let them in) only up to a cap, then just answered.
  */
 export type SubscriberLimits = { active: number; waiting: number; refused: number };
+
+export const DEFAULT_SUBSCRIBER_LIMITS: SubscriberLimits = {
+  active: LIMITS.maxSubscribers,
+  waiting: LIMITS.maxWaitingRequests,
+  refused: LIMITS.maxSubscribers,
+};
 
 export type SubscriberCounts = { active: number; pending: number; refused: number };
 

@@ -4,6 +4,7 @@ import {
   type Answer,
   admitSubscription,
   countSubscriptions,
+  DEFAULT_SUBSCRIBER_LIMITS,
   DEFAULT_WATCHER_POLICY,
   decideAccess,
   isExpired,
@@ -17,14 +18,7 @@ import {
   watcherKind,
   watchersToForget,
 } from "@pim/model";
-import {
-  LIMITS,
-  type PresenceView,
-  type Subscriber,
-  type SubscriptionState,
-  type WatcherInfo,
-  type WatcherPreview,
-} from "@pim/protocol";
+import type { PresenceView, Subscriber, SubscriptionState, WatcherInfo, WatcherPreview } from "@pim/protocol";
 import { ApiError } from "../http/api-error.ts";
 import type { Affected, PrivacySettings } from "../privacy/privacy-settings.ts";
 import type { SubscriberRecord, WatcherRecord, WatchStore } from "../store/watch-store.ts";
@@ -69,11 +63,7 @@ export class Subscriptions {
     private readonly outlets: SubscriptionOutlets,
     private readonly now: () => number,
     private readonly policy: WatcherPolicy = DEFAULT_WATCHER_POLICY,
-    private readonly limits: SubscriberLimits = {
-      active: LIMITS.maxSubscribers,
-      waiting: LIMITS.maxWaitingRequests,
-      refused: LIMITS.maxSubscribers,
-    },
+    private readonly limits: SubscriberLimits = DEFAULT_SUBSCRIBER_LIMITS,
   ) {}
 
   async load(): Promise<void> {

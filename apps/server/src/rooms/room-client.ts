@@ -15,27 +15,36 @@ export class RoomClient {
     private readonly secret: string,
   ) {}
 
-  async call(to: string, path: `/rc/${string}`, payload: unknown): Promise<RoomReply> {
-    const body = JSON.stringify(payload);
-    const header = await signRoomCall(
-      this.secret,
-      { from: this.from, to, method: "POST", path, body },
-      Date.now(),
-    );
-    const party = this.parties.user;
-    if (!party) throw new Error("the user party is not configured");
-    const response = await party.get(to).fetch(path, {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", [ROOM_CALL_HEADER]: header },
-    });
-    const text = await response.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = text;
-    }
-    return { status: response.status, body: parsed };
+  call(to: string, path: `/rc/${string}`, payload: unknown): Promise<RoomReply> {
+    return callRoom(this.parties, "user", this.secret, this.from, to, path, payload);
   }
+}
+
+/** A signed POST from room `from` to room `to` of `party`, and what it answered. */
+export async function callRoom(
+  parties: Party.Context["parties"],
+  party: string,
+  secret: string,
+  from: string,
+  to: string,
+  path: string,
+  payload: unknown,
+): Promise<RoomReply> {
+  const body = JSON.stringify(payload);
+  const header = await signRoomCall(secret, { from, to, method: "POST", path, body }, Date.now());
+  const stubs = parties[party];
+  if (!stubs) throw new Error(`the ${party} party is not configured`);
+  const response = await stubs.get(to).fetch(path, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", [ROOM_CALL_HEADER]: header },
+  });
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, body: parsed };
 }

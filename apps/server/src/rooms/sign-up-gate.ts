@@ -2,8 +2,8 @@ import { addressKey } from "@pim/model";
 import type * as Party from "partykit/server";
 import { toBase64Url } from "../auth/encoding.ts";
 import { hmacKey, sign } from "../auth/keys.ts";
-import { ROOM_CALL_HEADER, signRoomCall } from "../auth/room-call.ts";
 import { ApiError } from "../http/api-error.ts";
+import { callRoom } from "./room-client.ts";
 
 /** The path the gate answers; signed like every room-to-room call. */
 export const GATE_TAKE_PATH = "/take";
@@ -36,23 +36,11 @@ export async function admitSignUp(
   from: string,
   headers: Headers,
 ): Promise<void> {
-  const party = parties.signups;
-  if (!party) throw new Error("the signups party is not configured");
   const to = await gateRoomId(secret, clientAddress(headers));
-  const body = "{}";
-  const header = await signRoomCall(
-    secret,
-    { from, to, method: "POST", path: GATE_TAKE_PATH, body },
-    Date.now(),
-  );
-  const response = await party.get(to).fetch(GATE_TAKE_PATH, {
-    method: "POST",
-    body,
-    headers: { "content-type": "application/json", [ROOM_CALL_HEADER]: header },
-  });
-  if (response.ok) return;
-  const answer = (await response.json().catch(() => null)) as { retryAfter?: number } | null;
-  if (response.status !== 429 || typeof answer?.retryAfter !== "number") {
+  const reply = await callRoom(parties, "signups", secret, from, to, GATE_TAKE_PATH, {});
+  if (reply.status === 200) return;
+  const answer = reply.body as { retryAfter?: unknown } | null;
+  if (reply.status !== 429 || typeof answer?.retryAfter !== "number") {
     throw new ApiError(503, "internal", "Sign-up is not available just now. Try again in a moment.");
   }
   const minutes = Math.max(1, Math.ceil(answer.retryAfter / 60));

@@ -64,15 +64,19 @@ export function authRoutes(deps: RoomDeps) {
     throw nowRemaining > 0 ? lockedOut(nowRemaining) : wrongCredentials();
   }
 
+  async function refuseTakenHandle(): Promise<void> {
+    if (await deps.accounts.account()) throw new ApiError(409, "handle_taken", "That handle is taken.");
+  }
+
   app.post("/signup", async (c) => {
     const credentials = await readCredentials(c.req.raw);
-    if (await deps.accounts.account()) throw new ApiError(409, "handle_taken", "That handle is taken.");
+    await refuseTakenHandle();
     // Before the password is hashed: a refused sign-up costs the server next to nothing.
     await deps.admitSignUp(c.req.raw.headers);
     const passwordHash = await hashPassword(credentials.password);
     // The gate and the hash let other requests in: someone may have taken the handle meanwhile.
     // From this check to the write there are only storage calls, which hold other requests off.
-    if (await deps.accounts.account()) throw new ApiError(409, "handle_taken", "That handle is taken.");
+    await refuseTakenHandle();
     await deps.accounts.putAccount({ handle: credentials.handle, passwordHash, createdAt: deps.now() });
     const { info, token } = await startSession("browser", credentials.device);
     c.header("set-cookie", sessionCookie(token, secure(c.req.url)));
