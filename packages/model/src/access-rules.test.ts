@@ -1,11 +1,12 @@
-import type { AccessRules, PresenceView } from "@pim/protocol";
+import { type AccessRules, AccessRulesSchema, type PresenceView } from "@pim/protocol";
 import { describe, expect, it } from "vitest";
 import {
   type AccessDecision,
   type Answer,
+  accessPolicy,
   DEFAULT_ACCESS_RULES,
   decideAccess,
-  parseAccessRules,
+  decisionShown,
   politeView,
   subscriptionState,
   transformView,
@@ -80,11 +81,49 @@ describe("decideAccess: precedence blocklist > anonymous > person > group > defa
       expected: { action: "block", because: "blocklist" },
     },
     {
-      case: "anonymous watchers, allowed",
+      case: "an anonymous watcher gets the default, not the wider rule for their handle",
       handle: "bob",
       anonymous: true,
-      expected: { action: "allow", because: "person" },
+      expected: { action: "confirm", show: "lastSeen", because: "default" },
     },
+    {
+      case: "an anonymous watcher's person block still applies (silently)",
+      handle: "eve",
+      anonymous: true,
+      expected: { action: "block", because: "person" },
+    },
+    {
+      case: "an anonymous watcher's polite block still applies (silently)",
+      handle: "mallory",
+      anonymous: true,
+      expected: { action: "polite-block", because: "person" },
+    },
+    {
+      case: "an anonymous watcher's group polite block still applies",
+      handle: "grace",
+      anonymous: true,
+      expected: { action: "polite-block", group: "noisy" },
+    },
+    {
+      case: "an anonymous watcher on the blocklist is blocked",
+      handle: "bob",
+      anonymous: true,
+      blocked: ["bob"],
+      expected: { action: "block", because: "blocklist" },
+    },
+    ...[
+      "constructor",
+      "__proto__",
+      "prototype",
+      "hasOwnProperty",
+      "toString",
+      "valueOf",
+      "__defineGetter__",
+    ].map((handle) => ({
+      case: `a handle named like a built-in (${handle}) gets the default`,
+      handle,
+      expected: { action: "confirm" as const, show: "lastSeen" as const, because: "default" as const },
+    })),
     {
       case: "anonymous watchers, refused",
       handle: "bob",
@@ -100,7 +139,7 @@ describe("decideAccess: precedence blocklist > anonymous > person > group > defa
     },
   ])("$case", ({ handle, anonymous, blocked, refuseAnonymous, expected }) => {
     const decision = decideAccess(
-      { ...rules, refuseAnonymous: refuseAnonymous ?? false },
+      accessPolicy({ ...rules, refuseAnonymous: refuseAnonymous ?? false }),
       new Set(blocked ?? []),
       { handle, anonymous: anonymous ?? false },
     );
@@ -108,9 +147,85 @@ describe("decideAccess: precedence blocklist > anonymous > person > group > defa
   });
 
   it("the default rules ask about strangers", () => {
-    expect(decideAccess(DEFAULT_ACCESS_RULES, new Set(), { handle: "x", anonymous: false }).action).toBe(
-      "confirm",
+    expect(
+      decideAccess(accessPolicy(DEFAULT_ACCESS_RULES), new Set(), { handle: "x", anonymous: false }).action,
+    ).toBe("confirm");
+  });
+});
+
+describe("accessPolicy: rules from the wire cannot reach built-ins", () => {
+  it("a person rule keyed __proto__ in parsed JSON is just a key", () => {
+    const wire = JSON.parse(
+      '{"default":{"action":"block","show":"status"},"people":{"__proto__":{"action":"allow","show":"lastSeen"}},"groups":[],"refuseAnonymous":false}',
     );
+    const policy = accessPolicy(wire);
+    expect(decideAccess(policy, new Set(), { handle: "action", anonymous: false }).action).toBe("block");
+    expect(decideAccess(policy, new Set(), { handle: "constructor", anonymous: false }).action).toBe("block");
+    expect(decideAccess(policy, new Set(), { handle: "__proto__", anonymous: false }).action).toBe("allow");
+  });
+});
+
+describe("decisionShown: what the presentity's tabs are told", () => {
+  const policy = accessPolicy(rules);
+  it.each<{
+    case: string;
+    handle: string;
+    anonymous: boolean;
+    blocked?: string[];
+    refuse?: boolean;
+    expected: Partial<AccessDecision>;
+  }>([
+    {
+      case: "a named watcher: the decision itself",
+      handle: "bob",
+      anonymous: false,
+      expected: { action: "allow", because: "person" },
+    },
+    {
+      case: "a named watcher on the blocklist",
+      handle: "bob",
+      anonymous: false,
+      blocked: ["bob"],
+      expected: { action: "block", because: "blocklist" },
+    },
+    {
+      case: "anonymous, allowed by name: the default only",
+      handle: "bob",
+      anonymous: true,
+      expected: { action: "confirm", because: "default" },
+    },
+    {
+      case: "anonymous, blocked by name: the default only",
+      handle: "eve",
+      anonymous: true,
+      expected: { action: "confirm", because: "default" },
+    },
+    {
+      case: "anonymous, on the blocklist: the default only",
+      handle: "bob",
+      anonymous: true,
+      blocked: ["bob"],
+      expected: { action: "confirm", because: "default" },
+    },
+    {
+      case: "anonymous, refused as anonymous",
+      handle: "bob",
+      anonymous: true,
+      refuse: true,
+      expected: { action: "block", because: "anonymous" },
+    },
+  ])("$case", ({ handle, anonymous, blocked, refuse, expected }) => {
+    const p = refuse ? { ...policy, refuseAnonymous: true } : policy;
+    expect(decisionShown(p, new Set(blocked ?? []), { handle, anonymous })).toMatchObject(expected);
+  });
+  it("the same for the right and a wrong guess of who hides behind an alias", () => {
+    const guess = (rulesFor: string) =>
+      decisionShown(
+        accessPolicy({ ...rules, people: { [rulesFor]: { action: "allow", show: "lastSeen" } } }),
+        new Set([rulesFor]),
+        { handle: "hidden", anonymous: true },
+      );
+    expect(guess("hidden")).toEqual(guess("someoneelse"));
   });
 });
 
@@ -199,7 +314,7 @@ describe("viewForWatcher", () => {
   });
 });
 
-describe("parseAccessRules refuses unknown input", () => {
+describe("the rules schema refuses unknown input", () => {
   it.each([
     { case: "an unknown action", input: { ...rules, default: { action: "maybe", show: "status" } } },
     {
@@ -221,9 +336,9 @@ describe("parseAccessRules refuses unknown input", () => {
     },
     { case: "an unknown key", input: { ...rules, extra: true } },
   ])("$case", ({ input }) => {
-    expect(parseAccessRules(input).ok).toBe(false);
+    expect(AccessRulesSchema.safeParse(input).success).toBe(false);
   });
   it("accepts good rules", () => {
-    expect(parseAccessRules(rules)).toEqual({ ok: true, rules });
+    expect(AccessRulesSchema.parse(rules)).toEqual(rules);
   });
 });

@@ -2,9 +2,7 @@ import {
   type AccessAction,
   type AccessRule,
   type AccessRules,
-  AccessRulesSchema,
   type PresenceView,
-  parseWith,
   type ShowLevel,
   ShowLevelSchema,
   type SubscriptionState,
@@ -27,42 +25,101 @@ export type AccessDecision = AccessRule & {
   group?: string;
 };
 
-const SEVERITY: Record<AccessAction, number> = { allow: 0, confirm: 1, "polite-block": 2, block: 3 };
+/**
+ * ACCESS RULES as the room decides with them: every table keyed by a handle is a Map or a Set,
+ * so no handle (`constructor`, `__proto__`) can ever find something it was not given.
+ */
+export type AccessPolicy = {
+  readonly default: AccessRule;
+  readonly people: ReadonlyMap<string, AccessRule>;
+  readonly groups: ReadonlyArray<{ name: string; members: ReadonlySet<string>; rule: AccessRule }>;
+  readonly refuseAnonymous: boolean;
+};
+
+/** The rules as parsed from the wire or storage, turned into lookups that only find what is there. */
+export function accessPolicy(rules: AccessRules): AccessPolicy {
+  return {
+    default: rules.default,
+    people: new Map(Object.entries(rules.people)),
+    groups: rules.groups.map((g) => ({ name: g.name, members: new Set(g.members), rule: g.rule })),
+    refuseAnonymous: rules.refuseAnonymous,
+  };
+}
+
+const SEVERITY: ReadonlyMap<AccessAction, number> = new Map([
+  ["allow", 0],
+  ["confirm", 1],
+  ["polite-block", 2],
+  ["block", 3],
+]);
 const LEVELS = ShowLevelSchema.options;
+
+/** An action this code does not know is the most severe there is: it refuses. */
+function severity(action: AccessAction): number {
+  return SEVERITY.get(action) ?? Number.POSITIVE_INFINITY;
+}
 
 function level(show: ShowLevel): number {
   return LEVELS.indexOf(show);
+}
+
+/** Is `a` stricter than `b`: a more severe action, or the same one showing less? */
+function stricter(a: AccessRule, b: AccessRule): boolean {
+  const sa = severity(a.action);
+  const sb = severity(b.action);
+  return sa > sb || (sa === sb && level(a.show) < level(b.show));
+}
+
+const BLOCKED: AccessRule = { action: "block", show: "status" };
+
+/** The rule for this handle by name: their person rule, else the strictest of their groups' rules. */
+function namedRule(policy: AccessPolicy, handle: string): AccessDecision | null {
+  const person = policy.people.get(handle);
+  if (person) return { ...person, because: "person" };
+  let strictest: AccessDecision | null = null;
+  for (const group of policy.groups) {
+    if (!group.members.has(handle)) continue;
+    const candidate: AccessDecision = { ...group.rule, because: "group", group: group.name };
+    if (!strictest || stricter(candidate, strictest)) strictest = candidate;
+  }
+  return strictest;
 }
 
 /**
  * ACCESS RULES evaluation. Precedence: the blocklist; then refusing anonymous watchers (if
  * chosen); then a rule for this person; then the rules of the groups they are in (the strictest
  * action wins, and among equals the least shown); then the default.
+ *
+ * An anonymous watcher is decided by the anonymous-level rules (refusing anonymous watchers, the
+ * default); rules about their real handle still apply, silently, but only where they are
+ * stricter: hiding behind an alias never gets anyone more than their name would.
  */
 export function decideAccess(
-  rules: AccessRules,
+  policy: AccessPolicy,
   blocklist: ReadonlySet<string>,
   watcher: WatcherIdentity,
 ): AccessDecision {
-  if (blocklist.has(watcher.handle)) return { action: "block", show: "status", because: "blocklist" };
-  if (watcher.anonymous && rules.refuseAnonymous)
-    return { action: "block", show: "status", because: "anonymous" };
-  const person = rules.people[watcher.handle];
-  if (person) return { ...person, because: "person" };
-  let strictest: AccessDecision | null = null;
-  for (const group of rules.groups) {
-    if (!group.members.includes(watcher.handle)) continue;
-    const candidate: AccessDecision = { ...group.rule, because: "group", group: group.name };
-    if (
-      !strictest ||
-      SEVERITY[candidate.action] > SEVERITY[strictest.action] ||
-      (SEVERITY[candidate.action] === SEVERITY[strictest.action] &&
-        level(candidate.show) < level(strictest.show))
-    ) {
-      strictest = candidate;
-    }
-  }
-  return strictest ?? { ...rules.default, because: "default" };
+  if (blocklist.has(watcher.handle)) return { ...BLOCKED, because: "blocklist" };
+  if (watcher.anonymous && policy.refuseAnonymous) return { ...BLOCKED, because: "anonymous" };
+  const named = namedRule(policy, watcher.handle);
+  const byDefault: AccessDecision = { ...policy.default, because: "default" };
+  if (!watcher.anonymous) return named ?? byDefault;
+  return named && stricter(named, byDefault) ? named : byDefault;
+}
+
+/**
+ * The decision as the presentity's own tabs are shown it (watcher information, subscriber list).
+ * For an anonymous watcher only the anonymous-level rules: what their real handle's rules or the
+ * blocklist decide stays silent, or trying rules on guessed handles would unmask them.
+ */
+export function decisionShown(
+  policy: AccessPolicy,
+  blocklist: ReadonlySet<string>,
+  watcher: WatcherIdentity,
+): AccessDecision {
+  if (!watcher.anonymous) return decideAccess(policy, blocklist, watcher);
+  if (policy.refuseAnonymous) return { ...BLOCKED, because: "anonymous" };
+  return { ...policy.default, because: "default" };
 }
 
 /** The presentity's own answer to a request to subscribe, if any. */
@@ -79,6 +136,12 @@ export function subscriptionState(decision: AccessDecision, answer: Answer): Sub
       return answer === "deny" ? "refused" : "active";
     case "confirm":
       return answer === "approve" ? "active" : answer === "deny" ? "refused" : "pending";
+    default: {
+      // Stored or future data with an action this code does not know: refuse, never fall through.
+      const unknown: never = decision.action;
+      void unknown;
+      return "refused";
+    }
   }
 }
 
@@ -127,13 +190,4 @@ export function viewForWatcher(
   if (state === "refused" || state === "pending") return null;
   if (decision.action === "polite-block") return politeView(view.handle, decision.show, politeSince);
   return transformView(view, decision.show);
-}
-
-/** Rules from outside (the editor), checked before anything is stored. */
-export function parseAccessRules(
-  input: unknown,
-): { ok: true; rules: AccessRules } | { ok: false; code: "invalid"; message: string } {
-  const parsed = parseWith(AccessRulesSchema, input);
-  if (!parsed.ok) return { ok: false, code: "invalid", message: parsed.message };
-  return { ok: true, rules: parsed.value };
 }

@@ -10,4 +10,5 @@ export * from "./presence-aggregate.ts";
 export * from "./presence-input.ts";
 export * from "./subscriber-limits.ts";
 export * from "./token-bucket.ts";
+export * from "./visibility-rules.ts";
 export * from "./watcher-activity.ts";

@@ -89,7 +89,7 @@ export class Subscriptions {
   ): { decision: AccessDecision; answer: Answer; state: SubscriptionState } {
     const record = this.watchers.get(watcher);
     const privacy = this.privacy();
-    const decision = decideAccess(privacy.accessRules(), privacy.blocklist(), {
+    const decision = decideAccess(privacy.accessPolicy(), privacy.blocklist(), {
       handle: watcher,
       anonymous: anonymous ?? record?.anonymous ?? false,
     });
@@ -110,7 +110,7 @@ export class Subscriptions {
     const stored = this.watchers.get(watcher);
     const record = stored?.anonymous ? undefined : stored;
     const privacy = this.privacy();
-    const decision = decideAccess(privacy.accessRules(), privacy.blocklist(), {
+    const decision = decideAccess(privacy.accessPolicy(), privacy.blocklist(), {
       handle: watcher,
       anonymous: false,
     });

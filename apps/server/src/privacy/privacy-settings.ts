@@ -1,4 +1,12 @@
-import { DEFAULT_ACCESS_RULES } from "@pim/model";
+import {
+  type AccessPolicy,
+  accessPolicy,
+  DEFAULT_ACCESS_RULES,
+  DEFAULT_VISIBILITY_RULES,
+  type VisibilityPolicy,
+  visibilityPolicy,
+  watchesAnonymously,
+} from "@pim/model";
 import {
   type AccessRules,
   canonicalHandle,
@@ -12,7 +20,7 @@ import {
 } from "@pim/protocol";
 import { ApiError } from "../http/api-error.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
-import { DEFAULT_VISIBILITY_RULES, type PrivacyStore } from "../store/privacy-store.ts";
+import type { PrivacyStore } from "../store/privacy-store.ts";
 
 /** Who must be re-evaluated after a change: one watcher, or everyone. */
 export type Affected = { watcher: string } | "everyone";
@@ -26,7 +34,9 @@ export type Affected = { watcher: string } | "everyone";
  */
 export class PrivacySettings {
   private rules: AccessRules = DEFAULT_ACCESS_RULES;
+  private policy: AccessPolicy = accessPolicy(DEFAULT_ACCESS_RULES);
   private visibilityRules: VisibilityRules = DEFAULT_VISIBILITY_RULES;
+  private visibility: VisibilityPolicy = visibilityPolicy(DEFAULT_VISIBILITY_RULES);
   private blocked = new Set<string>();
   private delivery: DeliveryRules = DEFAULT_DELIVERY_RULES;
 
@@ -39,8 +49,8 @@ export class PrivacySettings {
 
   async load(): Promise<void> {
     const saved = await this.store.load();
-    this.rules = saved.rules;
-    this.visibilityRules = saved.visibility;
+    this.useRules(saved.rules);
+    this.useVisibility(saved.visibility);
     this.blocked = new Set(saved.blocked);
     this.delivery = saved.delivery;
   }
@@ -61,8 +71,9 @@ export class PrivacySettings {
     await this.store.saveDelivery(delivery);
   }
 
-  accessRules(): AccessRules {
-    return this.rules;
+  /** My access rules, as the decisions read them (Maps, never plain objects keyed by handle). */
+  accessPolicy(): AccessPolicy {
+    return this.policy;
   }
 
   blocklist(): ReadonlySet<string> {
@@ -75,7 +86,7 @@ export class PrivacySettings {
 
   /** My visibility rules for one presentity: do I watch them anonymously? */
   anonymousTowards(presentity: string): boolean {
-    return this.visibilityRules.presentities[presentity] ?? this.visibilityRules.anonymous;
+    return watchesAnonymously(this.visibility, presentity);
   }
 
   settings(): PrivacySettingsBody {
@@ -102,7 +113,7 @@ export class PrivacySettings {
     const names = rules.groups.map((g) => g.name.toLowerCase());
     if (new Set(names).size !== names.length)
       throw new ApiError(400, "invalid", "Two groups have the same name.");
-    this.rules = rules;
+    this.useRules(rules);
     await this.store.saveRules(rules);
     await this.changed("everyone");
   }
@@ -119,8 +130,18 @@ export class PrivacySettings {
       new Set(Object.keys(this.visibilityRules.presentities)),
       "Visibility rules are about other people.",
     );
-    this.visibilityRules = visibility;
+    this.useVisibility(visibility);
     await this.store.saveVisibility(visibility);
+  }
+
+  private useRules(rules: AccessRules): void {
+    this.rules = rules;
+    this.policy = accessPolicy(rules);
+  }
+
+  private useVisibility(rules: VisibilityRules): void {
+    this.visibilityRules = rules;
+    this.visibility = visibilityPolicy(rules);
   }
 
   async block(handleInput: string): Promise<void> {

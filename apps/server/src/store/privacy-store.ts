@@ -1,23 +1,32 @@
-import { DEFAULT_ACCESS_RULES } from "@pim/model";
+import { DEFAULT_ACCESS_RULES, DEFAULT_VISIBILITY_RULES } from "@pim/model";
 import {
   type AccessRules,
+  AccessRulesSchema,
   DEFAULT_DELIVERY_RULES,
   type DeliveryRules,
+  DeliveryRulesSchema,
+  parseWith,
   type VisibilityRules,
+  VisibilityRulesSchema,
 } from "@pim/protocol";
 import type * as Party from "partykit/server";
+import { z } from "zod";
 
 const RULES = "privacy:rules";
 const VISIBILITY = "privacy:visibility";
 const BLOCKLIST = "privacy:blocklist";
 const DELIVERY = "privacy:delivery";
 
-export const DEFAULT_VISIBILITY_RULES: VisibilityRules = { anonymous: false, presentities: {} };
+const StoredBlocklistSchema = z.array(z.string());
 
 /** My ACCESS RULES, VISIBILITY RULES, DELIVERY RULES and the one blocklist (bounded, so one value each). */
 export class PrivacyStore {
   constructor(private readonly storage: Party.Storage) {}
 
+  /**
+   * Stored values are parsed like anything from outside: a value this code cannot read (an older
+   * or damaged shape) is not trusted as rules; the defaults, which ask before showing, apply.
+   */
   async load(): Promise<{
     rules: AccessRules;
     visibility: VisibilityRules;
@@ -26,10 +35,10 @@ export class PrivacyStore {
   }> {
     const values = await this.storage.get<unknown>([RULES, VISIBILITY, BLOCKLIST, DELIVERY]);
     return {
-      delivery: (values.get(DELIVERY) as DeliveryRules | undefined) ?? DEFAULT_DELIVERY_RULES,
-      rules: (values.get(RULES) as AccessRules | undefined) ?? DEFAULT_ACCESS_RULES,
-      visibility: (values.get(VISIBILITY) as VisibilityRules | undefined) ?? DEFAULT_VISIBILITY_RULES,
-      blocked: (values.get(BLOCKLIST) as string[] | undefined) ?? [],
+      delivery: stored(values.get(DELIVERY), DeliveryRulesSchema, DEFAULT_DELIVERY_RULES, DELIVERY),
+      rules: stored(values.get(RULES), AccessRulesSchema, DEFAULT_ACCESS_RULES, RULES),
+      visibility: stored(values.get(VISIBILITY), VisibilityRulesSchema, DEFAULT_VISIBILITY_RULES, VISIBILITY),
+      blocked: stored(values.get(BLOCKLIST), StoredBlocklistSchema, [], BLOCKLIST),
     };
   }
 
@@ -48,4 +57,12 @@ export class PrivacyStore {
   saveBlocklist(blocked: string[]): Promise<void> {
     return this.storage.put(BLOCKLIST, blocked);
   }
+}
+
+function stored<T>(value: unknown, schema: z.ZodType<T>, fallback: T, key: string): T {
+  if (value === undefined) return fallback;
+  const parsed = parseWith(schema, value);
+  if (parsed.ok) return parsed.value;
+  console.error(`stored ${key} could not be read (${parsed.message}); the defaults apply`);
+  return fallback;
 }
