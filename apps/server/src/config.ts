@@ -2,6 +2,7 @@ import {
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_SUBSCRIBER_LIMITS,
   DEFAULT_WATCHER_POLICY,
+  FETCH_RATE,
   INBOX_RATE,
   type LockoutPolicy,
   type RatePolicy,
@@ -30,6 +31,8 @@ export type ServerConfig = {
   inboxRate: RatePolicy;
   /** New accounts from one network address. */
   signUpRate: RatePolicy;
+  /** FETCHES one watcher may make of one presentity. */
+  fetchRate: RatePolicy;
   /** Subscriptions kept per principal: active, waiting for an answer, refused. */
   subscriberLimits: SubscriberLimits;
 };
@@ -84,6 +87,10 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
     signUpRate: {
       perMinute: positiveNumber(env.SIGN_UPS_PER_HOUR, SIGN_UP_RATE.perMinute * 60) / 60,
       burst: positiveNumber(env.SIGN_UPS_BURST, SIGN_UP_RATE.burst),
+    },
+    fetchRate: {
+      perMinute: positiveNumber(env.FETCH_PER_MINUTE, FETCH_RATE.perMinute),
+      burst: positiveNumber(env.FETCH_BURST, FETCH_RATE.burst),
     },
     subscriberLimits: {
       active: positiveNumber(env.MAX_SUBSCRIBERS, DEFAULT_SUBSCRIBER_LIMITS.active),

@@ -7,6 +7,8 @@ export const SENDER_RATE: RatePolicy = { perMinute: 30, burst: 10 };
 export const INBOX_RATE: RatePolicy = { perMinute: 300, burst: 60 };
 /** New accounts from one network address: a few at once, then ten an hour (makes mass sign-up slow). */
 export const SIGN_UP_RATE: RatePolicy = { perMinute: 10 / 60, burst: 10 };
+/** FETCHES one watcher may make of one presentity: enough for a person or a polite poller, a wall for floods. */
+export const FETCH_RATE: RatePolicy = { perMinute: 20, burst: 20 };
 /** Frames one socket may send: generous for people, a wall for floods. */
 export const FRAME_RATE: RatePolicy = { perMinute: 1200, burst: 100 };
 

@@ -32,9 +32,14 @@ export const RcFetchReplySchema = z.object({
   state: SubscriptionStateSchema.optional(),
   /** What the access rules let this watcher see now; absent when they may see nothing. */
   view: PresenceViewSchema.optional(),
-  /** When no view: whether the rules refuse this watcher or wait for the presentity's answer. */
-  access: z.enum(["granted", "pending", "refused"]),
+  /**
+   * When no view: whether the rules refuse this watcher or wait for the presentity's answer, or
+   * this watcher fetched too often (answered before any rule is asked, so it tells nothing).
+   */
+  access: z.enum(["granted", "pending", "refused", "rate_limited"]),
   seq: z.number(),
+  /** Seconds until a rate-limited watcher may fetch again. */
+  retryAfter: z.number().int().positive().optional(),
 });
 
 /** watcher's room -> presentity's room: does this principal exist (rules must name real people). */

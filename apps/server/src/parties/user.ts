@@ -138,10 +138,12 @@ export default class UserRoom implements Party.Server {
         watcherRemovedToSelf: (id) => this.toOwnTabs({ type: "watcher.removed", id }),
         tellSubscriber: (watcher, state, view, seq) =>
           this.notify(parts, watcher, { state, seq, ...(view ? { view } : {}) }),
+        recorded: () => void this.armPruning(),
       },
       now,
       watcherPolicy(this.config),
       this.config.subscriberLimits,
+      this.config.fetchRate,
     );
     const presentity = new Presentity(
       room.id,
@@ -227,8 +229,18 @@ export default class UserRoom implements Party.Server {
 
   async onStart(): Promise<void> {
     if (!knowsOwnId(this.room)) return; // woken for the alarm only
-    await this.ready();
-    // WATCHER INFORMATION is kept 30 days: the room prunes it itself, on an alarm.
+    const { subscriptions } = await this.ready();
+    if (subscriptions.hasWatchers()) await this.armPruning();
+  }
+
+  /**
+   * WATCHER INFORMATION is kept 30 days: the room prunes it itself, on an alarm armed only while
+   * there is something to prune, so that a room nobody uses (or nobody has) never wakes.
+   */
+  private pruningArmed = false;
+  private async armPruning(): Promise<void> {
+    if (this.pruningArmed) return;
+    this.pruningArmed = true;
     if ((await this.room.storage.getAlarm()) === null) {
       await this.room.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
     }
@@ -236,9 +248,12 @@ export default class UserRoom implements Party.Server {
 
   async onAlarm(): Promise<void> {
     const policy = watcherPolicy(this.config);
+    const store = new WatchStore(this.room.storage);
     if (this.parts) await (await this.parts).subscriptions.prune();
-    else await pruneStoredWatchers(new WatchStore(this.room.storage), Date.now(), policy);
-    await this.room.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
+    else await pruneStoredWatchers(store, Date.now(), policy);
+    // Re-armed directly: the alarm being handled still counts as set until this returns.
+    this.pruningArmed = await store.hasWatchers();
+    if (this.pruningArmed) await this.room.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
   }
 
   async onRequest(request: Party.Request): Promise<Response> {

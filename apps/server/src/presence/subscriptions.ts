@@ -3,15 +3,20 @@ import {
   type Admission,
   type Answer,
   admitSubscription,
+  type Bucket,
   countSubscriptions,
   DEFAULT_SUBSCRIBER_LIMITS,
   DEFAULT_WATCHER_POLICY,
   decideAccess,
+  decisionShown,
+  FETCH_RATE,
   isExpired,
   isPossibleStalker,
+  type RatePolicy,
   recordWatch,
   type SubscriberLimits,
   subscriptionState,
+  take,
   viewForWatcher,
   type WatcherPolicy,
   watchCounts,
@@ -21,7 +26,13 @@ import {
 import type { PresenceView, Subscriber, SubscriptionState, WatcherInfo, WatcherPreview } from "@pim/protocol";
 import { ApiError } from "../http/api-error.ts";
 import type { Affected, PrivacySettings } from "../privacy/privacy-settings.ts";
-import type { SubscriberRecord, WatcherRecord, WatchStore } from "../store/watch-store.ts";
+import {
+  keyOf,
+  type SubscriberRecord,
+  type WatcherRecord,
+  type WatchStore,
+  watcherKey,
+} from "../store/watch-store.ts";
 import type { Presentity } from "./presentity.ts";
 
 /** What the presentity's own tabs and the subscriber's room are told when a subscription moves. */
@@ -37,24 +48,48 @@ export type SubscriptionOutlets = {
     view: PresenceView | undefined,
     seq: number,
   ): Promise<void>;
+  /** A watcher record was written: the room keeps its pruning alarm armed while there are any. */
+  recorded(): void;
 };
 
 /** How a fetch was answered: the view, or why there is none. */
 export type FetchAnswer = {
   state?: SubscriptionState;
-  access: "granted" | "pending" | "refused";
+  access: "granted" | "pending" | "refused" | "rate_limited";
   view?: PresenceView;
   seq: number;
+  /** Seconds until this watcher may fetch again (when rate-limited). */
+  retryAfter?: number;
 };
+
+/** Watcher-information rows go to the principal's tabs at most this often per watcher. */
+const WATCHER_EVENT_EVERY_MS = 1000;
+/** A fetch refused for its rate is counted at once but stored at most this often. */
+const DEFERRED_WRITE_MS = 5000;
 
 /**
  * The presentity's side of WATCHERS: SUBSCRIPTIONS, FETCHES, the ACCESS RULES deciding each,
  * and the record of every watcher's activity (WATCHER INFORMATION). Decisions are the model's
- * (`decideAccess`, `viewForWatcher`, `watcherKind`); this class keeps records and sends.
+ * (`decideAccess`, `decisionShown`, `viewForWatcher`, `watcherKind`); this class keeps records
+ * and sends.
+ *
+ * Records are keyed by `watcherKey(handle, anonymous)`: a watcher's anonymous watching is its own
+ * record (own alias, first-seen time, counts and answer). The record in use for a handle is the
+ * one most recently active. What the principal's tabs are shown of an anonymous record depends
+ * only on the anonymous-level rules (`decisionShown`), and changes to rules about a handle send
+ * nothing about an alias unless its row changed, so trying handles cannot unmask anyone.
  */
 export class Subscriptions {
   private subscribers = new Map<string, SubscriberRecord>();
   private watchers = new Map<string, WatcherRecord>();
+  private readonly fetchBuckets = new Map<string, Bucket>();
+  /** The last row each of the principal's tabs was sent, by id: unchanged rows are not sent again. */
+  private readonly sentRows = new Map<string, string>();
+  private readonly sentSubscribers = new Map<string, string>();
+  private readonly heldRows = new Map<string, WatcherInfo>();
+  private readonly rowTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly deferredWrites = new Set<string>();
+  private deferredTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly store: WatchStore,
@@ -64,10 +99,16 @@ export class Subscriptions {
     private readonly now: () => number,
     private readonly policy: WatcherPolicy = DEFAULT_WATCHER_POLICY,
     private readonly limits: SubscriberLimits = DEFAULT_SUBSCRIBER_LIMITS,
+    private readonly fetchRate: RatePolicy = FETCH_RATE,
   ) {}
 
   async load(): Promise<void> {
     [this.subscribers, this.watchers] = await Promise.all([this.store.subscribers(), this.store.watchers()]);
+  }
+
+  /** Whether any watcher record is kept (then the room prunes them on an alarm). */
+  hasWatchers(): boolean {
+    return this.watchers.size > 0;
   }
 
   /** Subscribers with their current state (for fan-out). */
@@ -78,37 +119,39 @@ export class Subscriptions {
   /** Subscriptions to me, newest first, anonymous watchers under their alias. */
   list(): Subscriber[] {
     return [...this.subscribers.values()]
-      .sort((a, b) => b.requestedAt - a.requestedAt)
-      .map((s) => this.publicSubscriber(s));
+      .map((s) => this.publicSubscriber(s))
+      .sort((a, b) => b.requestedAt - a.requestedAt);
   }
 
-  /** The access decision for a watcher now, and their subscription state under it. */
+  /**
+   * The access decision for a watcher now, and their subscription state under it: as their
+   * record in use says they watch (named or anonymous) unless `anonymous` is given.
+   */
   decide(
     watcher: string,
     anonymous?: boolean,
   ): { decision: AccessDecision; answer: Answer; state: SubscriptionState } {
-    const record = this.watchers.get(watcher);
+    const asAnonymous = anonymous ?? this.current(watcher)?.anonymous ?? false;
     const privacy = this.privacy();
     const decision = decideAccess(privacy.accessPolicy(), privacy.blocklist(), {
       handle: watcher,
-      anonymous: anonymous ?? record?.anonymous ?? false,
+      anonymous: asAnonymous,
     });
-    const answer = record?.answer;
+    const answer = this.watchers.get(watcherKey(watcher, asAnonymous))?.answer;
     return { decision, answer, state: subscriptionState(decision, answer) };
   }
 
   /** What this watcher may see of a view; null when nothing (pending or refused). */
   transform(watcher: string, view: PresenceView): PresenceView | null {
     const { decision, answer } = this.decide(watcher);
-    return viewForWatcher(view, decision, answer, this.watchers.get(watcher)?.politeSince ?? undefined);
+    return viewForWatcher(view, decision, answer, this.current(watcher)?.politeSince ?? undefined);
   }
 
   /** "See what X sees": exactly what this room would send X now (as a named watcher). */
   preview(watcher: string): WatcherPreview {
-    // What an anonymous watcher was answered is not shown under their handle: trying handles
-    // here must not tell which one hides behind an alias.
-    const stored = this.watchers.get(watcher);
-    const record = stored?.anonymous ? undefined : stored;
+    // Only their named record: what an alias was answered is not shown under a handle, or trying
+    // handles here would tell which one hides behind an alias.
+    const record = this.watchers.get(watcherKey(watcher, false));
     const privacy = this.privacy();
     const decision = decideAccess(privacy.accessPolicy(), privacy.blocklist(), {
       handle: watcher,
@@ -160,8 +203,8 @@ export class Subscriptions {
 
   /** The principal answers a watcher (by handle or anonymous alias): approve or deny. */
   async answer(id: string, decision: "approve" | "deny"): Promise<Subscriber> {
-    const watcher = this.resolve(id);
-    const record = watcher === undefined ? undefined : this.watchers.get(watcher);
+    const record = this.resolve(id);
+    const watcher = record?.handle;
     const subscriber = watcher === undefined ? undefined : this.subscribers.get(watcher);
     if (watcher === undefined || !record || (!subscriber && record.outcome !== "pending")) {
       throw new ApiError(404, "not_found", `${id} has not asked to watch you.`);
@@ -179,7 +222,7 @@ export class Subscriptions {
     }
     await this.putWatcher({ ...record, answer: decision });
     await this.reevaluate({ watcher });
-    this.emitWatcher(this.watchers.get(watcher));
+    this.emitWatcher(this.watchers.get(keyOf(record)));
     const now = this.subscribers.get(watcher);
     return this.publicSubscriber(
       now ?? { handle: watcher, state: this.decide(watcher).state, requestedAt: record.activity.firstAt },
@@ -188,7 +231,7 @@ export class Subscriptions {
 
   /** The principal ends a subscription to them; the watcher's room is told. */
   async revoke(id: string): Promise<void> {
-    const watcher = this.resolve(id);
+    const watcher = this.resolve(id)?.handle;
     const existing = watcher === undefined ? undefined : this.subscribers.get(watcher);
     if (watcher === undefined || !existing || existing.state === "ended")
       throw new ApiError(404, "not_found", `${id} does not watch you.`);
@@ -201,10 +244,29 @@ export class Subscriptions {
     if (this.subscribers.has(watcher)) await this.end(watcher);
   }
 
-  /** A FETCH (or a subscriber's refresh after reconnecting): the view this watcher may see. */
+  /**
+   * A FETCH (or a subscriber's refresh after reconnecting): the view this watcher may see. Fetches
+   * are rate-limited per watcher before anything is decided, so the limit's answer says nothing
+   * about the rules; refused fetches still count in watcher information.
+   */
   async fetched(watcher: string, purpose: "fetch" | "refresh", anonymous: boolean): Promise<FetchAnswer> {
     if (purpose === "fetch") {
+      const allowance = take(this.fetchBuckets.get(watcher), this.now(), this.fetchRate);
+      this.fetchBuckets.set(watcher, allowance.bucket);
       const { state } = this.decide(watcher, anonymous);
+      if (!allowance.ok) {
+        const record = await this.recordActivity(
+          watcher,
+          anonymous,
+          (r) => {
+            r.outcome = state;
+          },
+          "deferred",
+        );
+        this.emitWatcher(record);
+        const retryAfter = Math.max(1, Math.ceil(allowance.retryAfterMs / 1000));
+        return { access: "rate_limited", retryAfter, seq: 0 };
+      }
       const record = await this.recordActivity(watcher, anonymous, (r) => {
         r.outcome = state;
       });
@@ -213,11 +275,11 @@ export class Subscriptions {
     const subscriber = this.subscribers.get(watcher);
     const { state } = this.decide(watcher);
     const { view, seq } = this.viewFor(watcher);
-    const access = state === "active" ? "granted" : state === "pending" ? "pending" : "refused";
+    const access = state === "active" && view ? "granted" : state === "pending" ? "pending" : "refused";
     return {
       ...(subscriber ? { state: subscriber.state } : {}),
       access,
-      ...(view ? { view } : {}),
+      ...(view && access === "granted" ? { view } : {}),
       seq,
     };
   }
@@ -230,18 +292,26 @@ export class Subscriptions {
   }
 
   /**
-   * The real handle of a watcher named as I see them: by handle, or an anonymous one only by
-   * alias. Their real handle names no one (undefined), so trying handles against my answers
-   * cannot tell who hides behind an alias.
+   * The record a watcher is named by as I see them: by handle (their named record), or an
+   * anonymous one only by alias; and only while it is the record in use. A handle names no
+   * anonymous watcher, so trying handles against my answers cannot tell who hides behind an alias.
    */
-  private resolve(id: string): string | undefined {
+  private resolve(id: string): WatcherRecord | undefined {
+    let record: WatcherRecord | undefined;
     if (id.startsWith("anonymous:")) {
-      for (const record of this.watchers.values())
-        if (record.alias === id && record.anonymous) return record.handle;
-      return undefined;
+      for (const r of this.watchers.values()) if (r.anonymous && r.alias === id) record = r;
+    } else {
+      record = this.watchers.get(watcherKey(id.toLowerCase(), false));
     }
-    const handle = id.toLowerCase();
-    return this.watchers.get(handle)?.anonymous ? undefined : handle;
+    return record && this.current(record.handle) === record ? record : undefined;
+  }
+
+  /** The record in use for a handle: the more recently active of their named and anonymous ones. */
+  private current(handle: string): WatcherRecord | undefined {
+    const named = this.watchers.get(watcherKey(handle, false));
+    const anonymous = this.watchers.get(watcherKey(handle, true));
+    if (!named || !anonymous) return named ?? anonymous;
+    return anonymous.activity.lastAt > named.activity.lastAt ? anonymous : named;
   }
 
   /**
@@ -249,16 +319,23 @@ export class Subscriptions {
    * state at once, and active subscribers get the view they may now see, without waiting.
    */
   async reevaluate(affected: Affected): Promise<void> {
-    const handles = affected === "everyone" ? [...this.watchers.keys()] : [affected.watcher];
+    const handles =
+      affected === "everyone"
+        ? [...new Set([...this.watchers.values()].map((r) => r.handle))]
+        : [affected.watcher];
     const presentity = this.presentity();
     for (const watcher of handles) {
-      const record = this.watchers.get(watcher);
-      if (!record) continue;
-      const { decision } = this.decide(watcher);
-      const politeSince =
-        decision.action === "polite-block" ? (record.politeSince ?? presentity.signedOutSince()) : undefined;
-      if ((record.politeSince ?? undefined) !== politeSince) {
-        await this.putWatcher({ ...record, politeSince: politeSince ?? null });
+      for (const anonymous of [false, true]) {
+        const record = this.watchers.get(watcherKey(watcher, anonymous));
+        if (!record) continue;
+        const { decision } = this.decide(watcher, anonymous);
+        const politeSince =
+          decision.action === "polite-block"
+            ? (record.politeSince ?? presentity.signedOutSince())
+            : undefined;
+        if ((record.politeSince ?? undefined) !== politeSince) {
+          await this.putWatcher({ ...record, politeSince: politeSince ?? null });
+        }
       }
     }
     const tells: Promise<void>[] = [];
@@ -271,8 +348,9 @@ export class Subscriptions {
     });
     changes.sort((a, b) => Number(a.decided === "active") - Number(b.decided === "active"));
     for (const { watcher, subscriber, decided } of changes) {
+      const record = this.current(watcher);
       if (!subscriber || decided === undefined) {
-        this.emitWatcher(this.watchers.get(watcher)); // a fetcher's row shows the new answer too
+        this.emitWatcher(record); // a fetcher's row shows the new answer too
         continue;
       }
       // Seeing less always happens at once; seeing more only while there is room: a watcher
@@ -288,22 +366,26 @@ export class Subscriptions {
         if (state === "active") presentity.welcome(watcher);
         else presentity.forget(watcher);
         const { view } = this.viewFor(watcher);
-        tells.push(this.outlets.tellSubscriber(watcher, state, view ?? undefined, presentity.bumpSeq()));
+        const told = this.outlets.tellSubscriber(watcher, state, view ?? undefined, presentity.bumpSeq());
+        // Waiting for an anonymous watcher's room would make this answer slower for the right
+        // guess of who they are; their room catches up on its next refresh if this is lost.
+        if (!record?.anonymous) tells.push(told);
       } else if (state === "active") {
         const { view } = this.viewFor(watcher);
         if (view) presentity.resend(watcher, view);
       }
-      this.emitWatcher(this.watchers.get(watcher));
+      this.emitWatcher(record);
     }
     await Promise.all(tells);
   }
 
   /** The room's alarm: drop watchers not seen for the kept period (not live subscribers). */
   async prune(): Promise<number> {
+    await this.flushDeferred();
     const pruned = await pruneStoredWatchers(this.store, this.now(), this.policy);
-    const ids = pruned.map((handle) => this.watcherId(handle));
+    const ids = pruned.map((key) => this.watcherId(key));
     if (pruned.length > 0) await this.load();
-    for (const id of ids) this.outlets.watcherRemovedToSelf(id);
+    for (const id of ids) this.removedToSelf(id);
     return pruned.length;
   }
 
@@ -317,7 +399,7 @@ export class Subscriptions {
     if (!existing) return;
     this.presentity().forget(watcher);
     await this.saveSubscriber({ ...existing, state: "ended", decidedAt: this.now() });
-    this.emitWatcher(this.watchers.get(watcher));
+    this.emitWatcher(this.current(watcher));
     if (existing.state === "active") await this.fillFreedPlace();
   }
 
@@ -329,10 +411,10 @@ export class Subscriptions {
     if (next) await this.reevaluate({ watcher: next.handle });
   }
 
-  /** How the principal's tabs know a watcher: by alias when anonymous. */
-  private watcherId(handle: string): string {
-    const record = this.watchers.get(handle);
-    return record?.anonymous ? record.alias : handle;
+  /** How the principal's tabs know a watcher record: by alias when anonymous. */
+  private watcherId(key: string): string {
+    const record = this.watchers.get(key);
+    return record?.anonymous ? record.alias : (record?.handle ?? key);
   }
 
   private *states(): Iterable<SubscriptionState> {
@@ -343,50 +425,114 @@ export class Subscriptions {
     return admitSubscription(countSubscriptions(this.states()), this.limits, previous, next);
   }
 
+  /**
+   * What the principal's tabs are shown of an anonymous watcher's state: what the anonymous-level
+   * rules and my answer to the alias decide. Only a state the rules do not explain (a place not
+   * yet free) is shown as it is, and an ending as ended.
+   */
+  private shownState(record: WatcherRecord, stored: SubscriptionState | undefined): SubscriptionState {
+    const privacy = this.privacy();
+    const shown = subscriptionState(
+      decisionShown(privacy.accessPolicy(), privacy.blocklist(), record),
+      record.answer,
+    );
+    if (!record.anonymous || stored === undefined) return shown;
+    if (stored === "ended") return "ended";
+    return stored === this.decide(record.handle, true).state ? shown : stored;
+  }
+
   private publicSubscriber(s: SubscriberRecord): Subscriber {
-    const record = this.watchers.get(s.handle);
-    return record?.anonymous ? { ...s, handle: record.alias, anonymous: true } : s;
+    const record = this.current(s.handle);
+    if (!record?.anonymous) return s;
+    // No decidedAt: it moves when rules about their real handle change, which must stay silent.
+    return {
+      handle: record.alias,
+      anonymous: true,
+      state: this.shownState(record, s.state),
+      requestedAt: Math.max(s.requestedAt, record.activity.firstAt),
+    };
   }
 
   private watcherInfo(record: WatcherRecord): WatcherInfo {
     const now = this.now();
     const subscriber = this.subscribers.get(record.handle);
-    const subscribed = subscriber !== undefined && subscriber.state !== "ended";
+    const inUse = this.current(record.handle) === record;
+    const subscribed = inUse && subscriber !== undefined && subscriber.state !== "ended";
+    const privacy = this.privacy();
+    const shown = decisionShown(privacy.accessPolicy(), privacy.blocklist(), record);
     return {
       id: record.anonymous ? record.alias : record.handle,
       handle: record.anonymous ? null : record.handle,
       kind: watcherKind(subscribed, record.activity, now, this.policy),
       // A subscription's own state; otherwise what the rules answer them now (after my answer too).
       state: subscribed
-        ? subscriber.state
-        : subscriber && !record.outcome
+        ? this.shownState(record, subscriber.state)
+        : inUse && subscriber && !record.outcome
           ? "ended"
-          : this.decide(record.handle).state,
+          : subscriptionState(shown, record.answer),
       firstAt: record.activity.firstAt,
       lastAt: record.activity.lastAt,
       counts: watchCounts(record.activity, now, this.policy),
       flagged: isPossibleStalker(record.activity, now, this.policy),
-      ...(record.anonymous ? {} : { action: this.decide(record.handle).decision.action }),
+      ...(record.anonymous ? {} : { action: shown.action }),
     };
   }
 
+  /**
+   * A watcher's row to the principal's tabs: only when it changed, and at most once a second
+   * per watcher (the last row always goes out), so a flood of fetches is not a flood of events.
+   */
   private emitWatcher(record: WatcherRecord | undefined): void {
-    if (record) this.outlets.watcherToSelf(this.watcherInfo(record));
+    if (!record) return;
+    const row = this.watcherInfo(record);
+    if (this.sentRows.get(row.id) === JSON.stringify(row) && !this.heldRows.has(row.id)) return;
+    if (this.rowTimers.has(row.id)) {
+      this.heldRows.set(row.id, row);
+      return;
+    }
+    this.sendRow(row);
+    const timer = setTimeout(() => {
+      this.rowTimers.delete(row.id);
+      const held = this.heldRows.get(row.id);
+      this.heldRows.delete(row.id);
+      if (held && this.sentRows.get(held.id) !== JSON.stringify(held)) this.sendRow(held);
+    }, WATCHER_EVENT_EVERY_MS);
+    this.rowTimers.set(row.id, timer);
+  }
+
+  private sendRow(row: WatcherInfo): void {
+    this.sentRows.set(row.id, JSON.stringify(row));
+    this.outlets.watcherToSelf(row);
+  }
+
+  private removedToSelf(id: string): void {
+    this.sentRows.delete(id);
+    this.heldRows.delete(id);
+    this.outlets.watcherRemovedToSelf(id);
   }
 
   private async saveSubscriber(subscriber: SubscriberRecord): Promise<void> {
     this.subscribers.set(subscriber.handle, subscriber);
     await this.store.putSubscriber(subscriber);
-    this.outlets.toSelf(this.publicSubscriber(subscriber));
+    this.emitSubscriber(subscriber);
+  }
+
+  /** A subscriber's row to the principal's tabs, only when it changed. */
+  private emitSubscriber(subscriber: SubscriberRecord): void {
+    const row = this.publicSubscriber(subscriber);
+    const sent = JSON.stringify(row);
+    if (this.sentSubscribers.get(subscriber.handle) === sent) return;
+    this.sentSubscribers.set(subscriber.handle, sent);
+    this.outlets.toSelf(row);
   }
 
   /** Before a new watcher is recorded: forget the ones over the limit, with their ended subscriptions. */
   private async makeRoomForWatcher(now: number): Promise<void> {
     if (this.watchers.size < this.policy.maxRecords) return;
-    const kept = [...this.watchers.values()].map((r) => {
+    const kept = [...this.watchers.entries()].map(([key, r]) => {
       const subscriber = this.subscribers.get(r.handle);
       return {
-        handle: r.handle,
+        handle: key,
         activity: r.activity,
         live: !!subscriber && subscriber.state !== "ended",
         frozen: r.politeSince != null,
@@ -394,26 +540,35 @@ export class Subscriptions {
     });
     const forget = watchersToForget(kept, this.policy.maxRecords - 1, now, this.policy);
     await this.store.deleteWatchers(forget);
-    for (const handle of forget) {
-      this.outlets.watcherRemovedToSelf(this.watcherId(handle));
-      this.watchers.delete(handle);
-      if (this.subscribers.delete(handle)) await this.store.deleteSubscriber(handle);
+    for (const key of forget) {
+      this.removedToSelf(this.watcherId(key));
+      const handle = this.watchers.get(key)?.handle ?? key;
+      this.watchers.delete(key);
+      if (!this.current(handle) && this.subscribers.delete(handle)) await this.store.deleteSubscriber(handle);
     }
   }
 
   private async putWatcher(record: WatcherRecord): Promise<void> {
-    this.watchers.set(record.handle, record);
+    this.watchers.set(keyOf(record), record);
+    this.deferredWrites.delete(keyOf(record));
     await this.store.putWatcher(record);
+    this.outlets.recorded();
   }
 
-  /** Every fetch and subscription request counts, whatever it was answered (refused too). */
+  /**
+   * Every fetch and subscription request counts, whatever it was answered (refused too), in the
+   * record of the way they watch now (named or anonymous). A "deferred" one is stored within a
+   * few seconds rather than at once: a flood of refused fetches costs memory, not a write each.
+   */
   private async recordActivity(
     watcher: string,
     anonymous: boolean,
     update: (record: WatcherRecord) => void = () => {},
+    write: "now" | "deferred" = "now",
   ): Promise<WatcherRecord> {
     const now = this.now();
-    const existing = this.watchers.get(watcher);
+    const key = watcherKey(watcher, anonymous);
+    const existing = this.watchers.get(key);
     if (!existing) await this.makeRoomForWatcher(now);
     const record: WatcherRecord = {
       ...(existing ?? { handle: watcher, alias: newAlias() }),
@@ -424,14 +579,36 @@ export class Subscriptions {
       record.politeSince = this.presentity().signedOutSince() ?? null;
     }
     update(record);
-    await this.putWatcher(record);
+    if (write === "deferred" && existing) {
+      this.watchers.set(key, record);
+      this.deferWrite(key);
+    } else {
+      await this.putWatcher(record);
+    }
     return record;
+  }
+
+  private deferWrite(key: string): void {
+    this.deferredWrites.add(key);
+    this.deferredTimer ??= setTimeout(() => void this.flushDeferred(), DEFERRED_WRITE_MS);
+  }
+
+  private async flushDeferred(): Promise<void> {
+    if (this.deferredTimer) clearTimeout(this.deferredTimer);
+    this.deferredTimer = null;
+    const keys = [...this.deferredWrites];
+    this.deferredWrites.clear();
+    for (const key of keys) {
+      const record = this.watchers.get(key);
+      if (record) await this.store.putWatcher(record);
+    }
   }
 }
 
 /**
  * Deletes watcher information older than the policy keeps, straight from storage (the alarm may
- * run before the room is loaded). Live subscriptions are kept, however old.
+ * run before the room is loaded), and returns the deleted records' keys. Live subscriptions are
+ * kept, however old.
  */
 export async function pruneStoredWatchers(
   store: WatchStore,
@@ -439,16 +616,21 @@ export async function pruneStoredWatchers(
   policy: WatcherPolicy,
 ): Promise<string[]> {
   const [subscribers, watchers] = await Promise.all([store.subscribers(), store.watchers()]);
-  const expired = [...watchers.values()]
-    .filter((r) => isExpired(r.activity, now, policy))
-    .filter((r) => {
+  const expired = [...watchers.entries()]
+    .filter(([, r]) => isExpired(r.activity, now, policy))
+    .filter(([, r]) => {
       const s = subscribers.get(r.handle);
       return !s || s.state === "ended";
-    })
-    .map((r) => r.handle);
-  await store.deleteWatchers(expired);
-  for (const handle of expired) if (subscribers.has(handle)) await store.deleteSubscriber(handle);
-  return expired;
+    });
+  await store.deleteWatchers(expired.map(([key]) => key));
+  const expiredKeys = new Set(expired.map(([key]) => key));
+  const remaining = new Set(
+    [...watchers.entries()].filter(([key]) => !expiredKeys.has(key)).map(([, r]) => r.handle),
+  );
+  for (const [, r] of expired) {
+    if (subscribers.has(r.handle) && !remaining.has(r.handle)) await store.deleteSubscriber(r.handle);
+  }
+  return expired.map(([key]) => key);
 }
 
 /** An opaque name for an anonymous watcher; the colon keeps it from ever being a handle. */

@@ -13,7 +13,7 @@ export type WatcherRecord = {
   handle: string;
   /** Names the watcher in my watcher information when they chose to stay anonymous. */
   alias: string;
-  /** Their VISIBILITY RULES for me, as their room last said. */
+  /** Whether this is the record of their anonymous watching (a separate record from their named one). */
   anonymous: boolean;
   activity: WatcherActivity;
   /** My answer to their request (for CONFIRM rules). */
@@ -23,6 +23,18 @@ export type WatcherRecord = {
   /** When a polite block began: they are shown me as signed out since then. */
   politeSince?: number | null;
 };
+
+/**
+ * Where a watcher record is kept: named and anonymous watching are separate records, so an alias
+ * shares nothing (first seen, counts, answers) with the handle behind it. `~` is never in a handle.
+ */
+export function watcherKey(handle: string, anonymous: boolean): string {
+  return anonymous ? `~${handle}` : handle;
+}
+
+export function keyOf(record: Pick<WatcherRecord, "handle" | "anonymous">): string {
+  return watcherKey(record.handle, record.anonymous);
+}
 
 const BUDDY = "buddy:";
 const SUBSCRIBER = "subscriber:";
@@ -63,21 +75,39 @@ export class WatchStore {
     await this.storage.delete(SUBSCRIBER + handle);
   }
 
+  /** Watcher records by `keyOf(record)`. */
   async watchers(): Promise<Map<string, WatcherRecord>> {
     const stored = rekey(await this.storage.list<WatcherRecord>({ prefix: WATCHER }), WATCHER);
-    // Records from before watcher information had its own shape carry no activity: drop them.
-    for (const [handle, record] of stored) if (!record.activity) stored.delete(handle);
-    return stored;
+    const records = new Map<string, WatcherRecord>();
+    const moved: WatcherRecord[] = [];
+    for (const [key, record] of stored) {
+      // Records from before watcher information had its own shape carry no activity: drop them.
+      if (!record.activity) continue;
+      // Anonymous records from before they were kept apart move to their own key.
+      if (key !== keyOf(record)) moved.push(record);
+      records.set(keyOf(record), record);
+    }
+    for (const record of moved) {
+      await this.storage.put(WATCHER + keyOf(record), record);
+      await this.storage.delete(WATCHER + record.handle);
+    }
+    return records;
   }
 
   putWatcher(record: WatcherRecord): Promise<void> {
-    return this.storage.put(WATCHER + record.handle, record);
+    return this.storage.put(WATCHER + keyOf(record), record);
   }
 
-  async deleteWatchers(handles: string[]): Promise<void> {
-    for (let i = 0; i < handles.length; i += 128) {
-      await this.storage.delete(handles.slice(i, i + 128).map((h) => WATCHER + h));
+  /** Deletes watcher records by `keyOf(record)`. */
+  async deleteWatchers(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 128) {
+      await this.storage.delete(keys.slice(i, i + 128).map((k) => WATCHER + k));
     }
+  }
+
+  /** Whether any watcher record is kept (the pruning alarm runs only then). */
+  async hasWatchers(): Promise<boolean> {
+    return (await this.storage.list({ prefix: WATCHER, limit: 1 })).size > 0;
   }
 }
 

@@ -61,17 +61,36 @@ export function presenceRoutes(
       const parsed = parseWith(RcFetchReplySchema, reply.body);
       if (reply.status >= 400 || !parsed.ok)
         throw new ApiError(502, "internal", "Their room could not answer.");
-      const { access } = parsed.value;
-      if (access === "pending" || !parsed.value.view) {
-        throw new ApiError(
-          403,
-          "forbidden",
-          access === "pending"
-            ? `${handle} has not let you see their presence yet. Add them as a buddy to ask.`
-            : `${handle} does not share their presence with you.`,
-        );
+      const { access, view: seen } = parsed.value;
+      switch (access) {
+        case "granted":
+          if (!seen) throw new ApiError(502, "internal", "Their room could not answer.");
+          view = seen;
+          break;
+        case "pending":
+          throw new ApiError(
+            403,
+            "forbidden",
+            `${handle} has not let you see their presence yet. Add them as a buddy to ask.`,
+          );
+        case "refused":
+          throw new ApiError(403, "forbidden", `${handle} does not share their presence with you.`);
+        case "rate_limited": {
+          const seconds = parsed.value.retryAfter ?? 60;
+          throw new ApiError(
+            429,
+            "rate_limited",
+            `You looked at ${handle} too often. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
+            seconds,
+          );
+        }
+        default: {
+          // Only an explicit grant shows anything; an answer this code does not know refuses.
+          const unknown: never = access;
+          void unknown;
+          throw new ApiError(403, "forbidden", `${handle} does not share their presence with you.`);
+        }
       }
-      view = parsed.value.view;
     }
     if ((c.req.header("accept") ?? "").includes(PIDF_MEDIA_TYPE)) {
       return c.body(toPidf(view), 200, { "content-type": PIDF_MEDIA_TYPE });
