@@ -81,7 +81,11 @@ const SESSION_ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ["DELETE", "/subscribers/someone-else"],
   ["GET", "/privacy"],
   ["PUT", "/privacy/rules", rules({ default: { action: "allow", show: "lastSeen" } })],
-  ["PUT", "/privacy/delivery", { whoMayWrite: "anyone", whileClosed: "accept", alwaysThrough: [], readReceipts: true }],
+  [
+    "PUT",
+    "/privacy/delivery",
+    { whoMayWrite: "anyone", whileClosed: "accept", alwaysThrough: [], readReceipts: true },
+  ],
   ["PUT", "/privacy/visibility", { anonymous: false, presentities: {} }],
   ["GET", "/privacy/preview/someone-else"],
   ["GET", "/blocklist"],
@@ -219,18 +223,28 @@ describe("prototype-like and reserved handles", () => {
 
   it.each(RESERVED)("signing up as %s is refused with a clear message, and no one has it", async (name) => {
     const room = name.toLowerCase();
-    const response = await post(server, `/parties/user/${room}/signup`, { handle: name, password: PASSWORD }, {
-      origin: server.origin,
-    });
+    const response = await post(
+      server,
+      `/parties/user/${room}/signup`,
+      { handle: name, password: PASSWORD },
+      {
+        origin: server.origin,
+      },
+    );
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
     const body = (await response.json()) as { error?: { message?: string } };
     expect(body.error?.message).toBeTruthy();
     expect(response.headers.get("set-cookie")).toBeNull();
     // No account was made: signing in with the same password fails too.
-    const signIn = await post(server, `/parties/user/${room}/signin`, { handle: name, password: PASSWORD }, {
-      origin: server.origin,
-    });
+    const signIn = await post(
+      server,
+      `/parties/user/${room}/signin`,
+      { handle: name, password: PASSWORD },
+      {
+        origin: server.origin,
+      },
+    );
     expect(signIn.status).toBeGreaterThanOrEqual(400);
     expect(signIn.status).toBeLessThan(500);
   });
