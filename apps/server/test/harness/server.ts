@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { type Dirent, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 
 const REPO = resolve(import.meta.dirname, "../../../..");
 const PARTYKIT = join(REPO, "node_modules/.bin/partykit");
@@ -151,4 +151,16 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       if (!options.persistDir) rmSync(persistDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The stores under a server's storage folder (relative paths, sorted; a database's -wal and -shm
+ * files count as the database): one per room that ever wrote something.
+ */
+export function storedFiles(server: TestServer): string[] {
+  const files = (readdirSync(server.persistDir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(server.persistDir, join(entry.parentPath ?? entry.path, entry.name)))
+    .map((path) => path.replace(/-(wal|shm)$/, ""));
+  return [...new Set(files)].sort();
 }
