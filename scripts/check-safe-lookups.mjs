@@ -88,6 +88,108 @@ function provesExhaustive(checker, clause) {
   return proven;
 }
 
+/** True when `node` is `Object.hasOwn(object, key)` or `<...>.hasOwnProperty.call(object, key)`. */
+function isOwnCheck(node, object, key) {
+  if (!ts.isCallExpression(node) || node.arguments.length !== 2) return false;
+  const callee = node.expression.getText().replace(/\s+/g, "");
+  if (callee !== "Object.hasOwn" && !callee.endsWith(".hasOwnProperty.call")) return false;
+  const [o, k] = node.arguments;
+  return same(o, object) && same(k, key);
+}
+
+function same(a, b) {
+  const strip = (n) =>
+    ts.isNonNullExpression(n) || ts.isParenthesizedExpression(n) ? strip(n.expression) : n;
+  return strip(a).getText().replace(/\s+/g, "") === strip(b).getText().replace(/\s+/g, "");
+}
+
+/** True when `condition` being true implies an own-property check of `key` on `object` passed. */
+function impliesOwn(condition, object, key) {
+  if (ts.isParenthesizedExpression(condition)) return impliesOwn(condition.expression, object, key);
+  if (
+    ts.isBinaryExpression(condition) &&
+    condition.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken
+  ) {
+    return impliesOwn(condition.left, object, key) || impliesOwn(condition.right, object, key);
+  }
+  return isOwnCheck(condition, object, key);
+}
+
+/** True when `condition` being false implies an own-property check of `key` on `object` passed. */
+function impliesNotOwn(condition, object, key) {
+  if (ts.isParenthesizedExpression(condition)) return impliesNotOwn(condition.expression, object, key);
+  if (ts.isBinaryExpression(condition) && condition.operatorToken.kind === ts.SyntaxKind.BarBarToken) {
+    return impliesNotOwn(condition.left, object, key) || impliesNotOwn(condition.right, object, key);
+  }
+  return (
+    ts.isPrefixUnaryExpression(condition) &&
+    condition.operator === ts.SyntaxKind.ExclamationToken &&
+    impliesOwn(condition.operand, object, key)
+  );
+}
+
+/** True when `statement` always leaves the block it is in (return, throw, break, continue). */
+function exits(statement) {
+  if (ts.isBlock(statement)) {
+    const last = statement.statements.at(-1);
+    return last !== undefined && exits(last);
+  }
+  return (
+    ts.isReturnStatement(statement) ||
+    ts.isThrowStatement(statement) ||
+    ts.isBreakStatement(statement) ||
+    ts.isContinueStatement(statement)
+  );
+}
+
+/** True when a statement before `child` in its block is `if (!Object.hasOwn(object, key)) return;`. */
+function earlyExitBefore(child, object, key) {
+  const statements = child.parent && "statements" in child.parent ? child.parent.statements : undefined;
+  if (!statements) return false;
+  for (const statement of statements) {
+    if (statement === child) return false;
+    if (
+      ts.isIfStatement(statement) &&
+      exits(statement.thenStatement) &&
+      impliesNotOwn(statement.expression, object, key)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** True when `node` (an access of `key` on `object`) only runs after an own-property check of that key. */
+function guardedByOwnCheck(node, object, key) {
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (ts.isFunctionLike(parent)) return false;
+    if (earlyExitBefore(child, object, key)) return true;
+    if (
+      ts.isConditionalExpression(parent) &&
+      child === parent.whenTrue &&
+      impliesOwn(parent.condition, object, key)
+    ) {
+      return true;
+    }
+    if (
+      ts.isIfStatement(parent) &&
+      child === parent.thenStatement &&
+      impliesOwn(parent.expression, object, key)
+    ) {
+      return true;
+    }
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken &&
+      child === parent.right &&
+      impliesOwn(parent.left, object, key)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
 function snippet(sourceFile, node) {
   const text = node.getText(sourceFile).replace(/\s+/g, " ");
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
@@ -134,7 +236,7 @@ export function checkSourceFile(checker, sourceFile, displayName = sourceFile.fi
       if (isOpenString(keyType)) {
         const objectType = checker.getNonNullableType(checker.getTypeAtLocation(node.expression));
         const reason = dictionaryReason(checker, objectType);
-        if (reason) {
+        if (reason && !guardedByOwnCheck(node, node.expression, node.argumentExpression)) {
           const parent = node.parent;
           const use = ts.isDeleteExpression(parent)
             ? "deletes"
@@ -256,6 +358,8 @@ export function checkProjects(root) {
     for (const sourceFile of program.getSourceFiles()) {
       const fileName = path.resolve(sourceFile.fileName);
       if (sourceFile.isDeclarationFile || fileName.includes(`${path.sep}node_modules${path.sep}`)) continue;
+      // JavaScript that is not type-checked has `any` everywhere: nothing to learn from it.
+      if (/\.[cm]?jsx?$/.test(fileName) && !config.options.checkJs) continue;
       if (!fileName.startsWith(root + path.sep) || seen.has(fileName)) continue;
       seen.add(fileName);
       findings.push(...checkSourceFile(checker, sourceFile, path.relative(root, fileName)));

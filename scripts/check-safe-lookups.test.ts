@@ -30,6 +30,10 @@ const flagged = {
   "switch without default": `function f(a: Action) { switch (a) { case "allow": return 1; case "confirm": return 2; } return 0; }`,
   "switch with silent default": `function f(a: Action) { switch (a) { case "allow": return 1; default: return 0; } }`,
   "escape without reason": "// safe-lookup:\npeople[handle];",
+  "guard on another key": "declare const other: string; if (Object.hasOwn(people, other)) people[handle];",
+  "early return that does not exit":
+    "function take(key: string) { if (!Object.hasOwn(people, key)) { console.log(key); } return people[key]; }",
+  "guard outside the callback": "if (Object.hasOwn(people, handle)) [1].map(() => people[handle]);",
 };
 
 const clean = {
@@ -41,6 +45,12 @@ const clean = {
   "literal union key": `declare const table: Record<Action, number>; table[action]; indexed[action];`,
   "Object.hasOwn guard": "Object.hasOwn(people, handle);",
   "hasOwnProperty guard": "Object.prototype.hasOwnProperty.call(people, handle);",
+  "read behind Object.hasOwn": "const hit = Object.hasOwn(people, handle) ? people[handle] : undefined;",
+  "read behind an if": "if (parsed && Object.hasOwn(parsed, handle)) { delete parsed[handle]; }",
+  "delete after an early return":
+    "function take(key: string) { if (!parsed || !Object.hasOwn(parsed, key)) return; delete parsed[key]; }",
+  "read behind &&":
+    "declare const maybe: Record<string, number> | undefined; maybe && Object.hasOwn(maybe, handle) && maybe[handle];",
   "switch with never default": `function f(a: Action) { switch (a) { case "allow": case "confirm": case "block": return 1; default: { const unhandled: never = a; return unhandled; } } }`,
   "switch with assertNever": `function f(a: Action) { switch (a) { case "allow": case "confirm": case "block": return 1; default: return assertNever(a); } }`,
   "switch with satisfies never": `function f(a: Action) { switch (a) { case "allow": case "confirm": case "block": return 1; default: a satisfies never; return 0; } }`,
