@@ -190,6 +190,18 @@ function guardedByOwnCheck(node, object, key) {
   return false;
 }
 
+/**
+ * True for `const { [key]: _dropped, ...rest } = record`: the value is thrown away, and the rest
+ * holds only own properties other than `key`, whatever `key` is.
+ */
+function isOmitIdiom(element) {
+  return (
+    ts.isIdentifier(element.name) &&
+    element.name.text.startsWith("_") &&
+    element.parent.elements.some((sibling) => sibling.dotDotDotToken)
+  );
+}
+
 function snippet(sourceFile, node) {
   const text = node.getText(sourceFile).replace(/\s+/g, " ");
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
@@ -252,6 +264,25 @@ export function checkSourceFile(checker, sourceFile, displayName = sourceFile.fi
             `${use} ${reason} with a string key; "constructor" or "__proto__" would hit Object.prototype: use a Map, Set, Object.hasOwn guard or null-prototype record`,
           );
         }
+      }
+    } else if (
+      ts.isBindingElement(node) &&
+      node.propertyName &&
+      ts.isComputedPropertyName(node.propertyName) &&
+      isOpenString(checker.getTypeAtLocation(node.propertyName.expression)) &&
+      !isOmitIdiom(node)
+    ) {
+      // `const { [key]: value } = record` reads record[key] too.
+      const reason = dictionaryReason(
+        checker,
+        checker.getNonNullableType(checker.getTypeAtLocation(node.parent)),
+      );
+      if (reason) {
+        report(
+          node,
+          "index",
+          `destructures ${reason} with a string key; "constructor" or "__proto__" would hit Object.prototype: use a Map, Set, Object.hasOwn guard or null-prototype record`,
+        );
       }
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InKeyword) {
       const keyType = checker.getTypeAtLocation(node.left);

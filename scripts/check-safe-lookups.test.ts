@@ -25,6 +25,7 @@ const flagged = {
   "record write": "indexed[handle] = 1;",
   "compound assignment": "declare const counts: Record<string, number>; counts[handle] += 1;",
   delete: "delete indexed[handle];",
+  "computed destructuring": "const { [handle]: one } = people;",
   "in on a record": `if (handle in people) {}`,
   "optional chain": "declare const maybe: Record<string, number> | undefined; maybe?.[handle];",
   "switch without default": `function f(a: Action) { switch (a) { case "allow": return 1; case "confirm": return 2; } return 0; }`,
@@ -45,6 +46,7 @@ const clean = {
   "literal union key": `declare const table: Record<Action, number>; table[action]; indexed[action];`,
   "Object.hasOwn guard": "Object.hasOwn(people, handle);",
   "hasOwnProperty guard": "Object.prototype.hasOwnProperty.call(people, handle);",
+  "omit idiom": "const { [handle]: _dropped, ...rest } = people;",
   "read behind Object.hasOwn": "const hit = Object.hasOwn(people, handle) ? people[handle] : undefined;",
   "read behind an if": "if (parsed && Object.hasOwn(parsed, handle)) { delete parsed[handle]; }",
   "delete after an early return":
