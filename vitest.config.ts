@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.{ts,tsx}", "bench/**/*.test.ts"],
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "apps/*/src/**/*.test.{ts,tsx}",
+            "bench/**/*.test.ts",
+            "scripts/*.test.ts",
+          ],
           exclude: ["**/*.smoke.test.ts", "**/node_modules/**"],
           environment: "node",
         },

@@ -60,7 +60,11 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-function positiveInt(name: string, fallback: number, min = 1): number {
+function positiveInt(
+  name: "rate" | "duration" | "users" | "subscribers" | "changes" | "hz",
+  fallback: number,
+  min = 1,
+): number {
   const value = values[name];
   if (value === undefined) return fallback;
   const n = Number(value);

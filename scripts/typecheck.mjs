@@ -1,15 +1,7 @@
 // Type-checks every workspace with its own tsconfig (browser and workers globals differ).
 import { spawnSync } from "node:child_process";
+import { projects } from "./projects.mjs";
 
-const projects = [
-  "packages/protocol",
-  "packages/model",
-  "apps/server",
-  "apps/server/test",
-  "apps/web",
-  "e2e",
-  "bench",
-];
 let failed = false;
 for (const project of projects) {
   const result = spawnSync("npx", ["tsc", "-p", project], { stdio: "inherit" });

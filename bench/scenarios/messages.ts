@@ -50,7 +50,8 @@ export async function messages(
     const latencies: number[] = [];
     let acknowledged = 0;
     let failed = 0;
-    const failures: Record<string, number> = {};
+    // Counted in a Map: a reason is text from the server, not a fixed key.
+    const failures = new Map<string, number>();
     const listeners = principals.map((p) => {
       const socket = byHandle.get(p.handle) as TestSocket;
       const listener = (
@@ -68,7 +69,7 @@ export async function messages(
           if (m.state === "failed") {
             failed++;
             const reason = m.reason ?? "no reason";
-            failures[reason] = (failures[reason] ?? 0) + 1;
+            failures.set(reason, (failures.get(reason) ?? 0) + 1);
           }
         } else if (m.type === "message.stored" && m.message && m.message.from !== p.handle) {
           const start = sentAt.get(m.message.id);
@@ -99,7 +100,7 @@ export async function messages(
       acknowledged,
       delivered: latencies.length,
       failed,
-      failures,
+      failures: Object.fromEntries(failures),
     });
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -198,14 +198,18 @@ describe("watcher information", () => {
     );
 
     const watchers = await watchersOf(alice);
-    const byHandle = Object.fromEntries(watchers.map((w) => [w.handle, w]));
-    expect(byHandle[bob.handle]).toMatchObject({ kind: "subscriber", state: "active", counts: { hour: 1 } });
-    expect(byHandle[carol.handle]).toMatchObject({
+    const byHandle = new Map(watchers.map((w) => [w.handle, w]));
+    expect(byHandle.get(bob.handle)).toMatchObject({
+      kind: "subscriber",
+      state: "active",
+      counts: { hour: 1 },
+    });
+    expect(byHandle.get(carol.handle)).toMatchObject({
       kind: "fetcher",
       state: "active",
       counts: { hour: 1, day: 1, month: 1 },
     });
-    expect(byHandle[dave.handle]).toMatchObject({
+    expect(byHandle.get(dave.handle)).toMatchObject({
       kind: "poller",
       counts: { hour: 5, day: 5, month: 5 },
       flagged: false,

@@ -15,6 +15,11 @@ export function buddyRank(buddy: Buddy): number {
       return 2;
     case "dnd":
       return 3;
+    default: {
+      // An availability added later must get its own rank; until then it sorts with CLOSED.
+      view.availability satisfies never;
+      return 4;
+    }
   }
 }
 

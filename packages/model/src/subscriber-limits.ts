@@ -42,6 +42,11 @@ export function admitSubscription(
       return counts.pending >= limits.waiting ? { kind: "full", which: "waiting" } : { kind: "keep" };
     case "refused":
       return counts.refused >= limits.refused ? { kind: "answer-only" } : { kind: "keep" };
+    default: {
+      // A state added later must get its own limit; until then it is refused, not admitted.
+      next satisfies never;
+      return { kind: "full", which: "waiting" };
+    }
   }
 }
 

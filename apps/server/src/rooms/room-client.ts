@@ -23,7 +23,7 @@ export class RoomClient {
 /** A signed POST from room `from` to room `to` of `party`, and what it answered. */
 export async function callRoom(
   parties: Party.Context["parties"],
-  party: string,
+  party: "user" | "signups",
   secret: string,
   from: string,
   to: string,

@@ -14,7 +14,9 @@ declare global {
 
 export function takeEarlyRead(path: string): Promise<Response> | undefined {
   const reads = typeof window === "undefined" ? undefined : window.__pimEarlyReads;
-  const read = reads?.[path];
-  if (reads && read) delete reads[path];
+  // The page's inline script fills a plain object: only its own keys are reads.
+  if (!reads || !Object.hasOwn(reads, path)) return undefined;
+  const read = reads[path];
+  delete reads[path];
   return read;
 }

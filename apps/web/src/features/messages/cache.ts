@@ -56,6 +56,10 @@ export function applyMessageEvent(queryClient: QueryClient, handle: string, even
     case "typing":
       queryClient.setQueryData(typingQueryKey(handle, event.from), event.typing ? Date.now() : 0);
       return;
+    default: {
+      const unhandled: never = event;
+      console.warn("unhandled message event", unhandled);
+    }
   }
 }
 

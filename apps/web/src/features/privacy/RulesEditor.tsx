@@ -50,9 +50,10 @@ function RulesForm({
   const [personProblem, setPersonProblem] = useState<string | null>(null);
   const [groupName, setGroupName] = useState("");
   const [groupProblem, setGroupProblem] = useState<string | null>(null);
-  // The members boxes as typed, by group name; the draft rules hold the handles parsed from them.
-  const [memberTexts, setMemberTexts] = useState<Record<string, string>>({});
-  const memberText = (group: GroupRule) => memberTexts[group.name] ?? group.members.join(", ");
+  // The members boxes as typed, by group name (a Map: the name is the user's text); the draft
+  // rules hold the handles parsed from them.
+  const [memberTexts, setMemberTexts] = useState<ReadonlyMap<string, string>>(() => new Map());
+  const memberText = (group: GroupRule) => memberTexts.get(group.name) ?? group.members.join(", ");
   const memberProblem = (group: GroupRule) => checkHandleList(memberText(group)).problem;
   const invalid = rules.groups.some((g) => memberProblem(g) !== null);
   // A members box holding only a mistake changes no rule, but is still something to discard.
@@ -170,7 +171,7 @@ function RulesForm({
             text={memberText(group)}
             problem={memberProblem(group)}
             onChange={(text) => {
-              setMemberTexts({ ...memberTexts, [group.name]: text });
+              setMemberTexts(new Map(memberTexts).set(group.name, text));
               const members = checkHandleList(text).handles;
               setRules({
                 ...rules,
@@ -190,7 +191,8 @@ function RulesForm({
             className="quiet"
             onClick={(e) => {
               keepFocus(e.currentTarget);
-              const { [group.name]: _typed, ...texts } = memberTexts;
+              const texts = new Map(memberTexts);
+              texts.delete(group.name);
               setMemberTexts(texts);
               setRules({ ...rules, groups: rules.groups.filter((_, i) => i !== index) });
             }}
