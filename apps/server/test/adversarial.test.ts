@@ -100,18 +100,16 @@ async function conversationsOf(session: Session): Promise<ConversationSummary[]>
 
 /** Frames a tab received after `from` that say anything about `other`. */
 function framesAbout(tab: TestSocket, from: number, other: Session): ServerMessage[] {
-  return tab.messages.slice(from).filter((m) => {
-    switch (m.type) {
-      case "buddy.updated":
-        return m.buddy.handle === other.handle;
-      case "typing":
-        return m.from === other.handle;
-      case "message.stored":
-        return m.message.conversation === other.handle && m.message.state === "read";
-      default:
-        return false;
-    }
-  });
+  return tab.messages
+    .slice(from)
+    .filter(
+      (m) =>
+        (m.type === "buddy.updated" && m.buddy.handle === other.handle) ||
+        (m.type === "typing" && m.from === other.handle) ||
+        (m.type === "message.stored" &&
+          m.message.conversation === other.handle &&
+          m.message.state === "read"),
+    );
 }
 
 function buddyIn(tab: TestSocket, handle: string): Buddy | undefined {

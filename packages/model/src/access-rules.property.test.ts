@@ -136,6 +136,7 @@ describe("decideAccess, for arbitrary rules and handles (every Object.prototype 
             break;
           case "person":
             expect(Object.hasOwn(rules.people, handle)).toBe(true);
+            // safe-lookup: the line above asserts the key is the record's own
             expect(shown).toEqual(rules.people[handle]);
             break;
           case "group":
@@ -153,6 +154,10 @@ describe("decideAccess, for arbitrary rules and handles (every Object.prototype 
           case "default":
             expect(shown).toEqual(rules.default);
             break;
+          default: {
+            const unhandled: never = d.because;
+            throw new Error(`unknown reason ${String(unhandled)}`);
+          }
         }
       }),
       RUNS,
@@ -182,6 +187,7 @@ describe("decideAccess, for arbitrary rules and handles (every Object.prototype 
       fc.property(rulesArb, fc.constantFrom(...PROTOTYPE_NAMES), tiedGroups, (rules, handle, picked) => {
         const groups = picked.map(({ name, inIt, rule }) => ({ name, members: inIt ? [handle] : [], rule }));
         const people = { ...rules.people };
+        // safe-lookup: delete removes only an own key (an own `__proto__` too), never a built-in
         delete people[handle];
         const withGroups = { ...rules, people, groups };
         expect(decide(withGroups, [], handle, false)).toEqual(refDecide(withGroups, [], handle, false));
@@ -200,6 +206,7 @@ describe("decideAccess, for arbitrary rules and handles (every Object.prototype 
         (rules, handle, inGroups, anonymous) => {
           // Take away any rule of its own (`delete` removes an own `__proto__` too), and maybe its groups.
           const people = { ...rules.people };
+          // safe-lookup: delete removes only an own key (an own `__proto__` too), never a built-in
           delete people[handle];
           expect(Object.hasOwn(people, handle)).toBe(false);
           const groups = inGroups
@@ -377,6 +384,7 @@ function expectTransformed(result: PresenceView, view: PresenceView, show: ShowL
   const output = result as Record<string, unknown>;
   for (const key of Object.keys(output)) {
     expect(allowed).toContain(key);
+    // safe-lookup: `key` is one of the view's own field names, listed by Object.keys
     expect(Object.is(output[key], input[key])).toBe(true);
   }
   for (const key of allowed) expect(Object.hasOwn(output, key)).toBe(Object.hasOwn(input, key));

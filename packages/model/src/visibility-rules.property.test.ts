@@ -27,6 +27,7 @@ describe("watchesAnonymously, for arbitrary choices keyed by any handle (Object.
     fc.assert(
       fc.property(rulesArb, fc.constantFrom(...PROTOTYPE_NAMES), (rules, presentity) => {
         const presentities = { ...rules.presentities };
+        // safe-lookup: delete removes only an own key (an own `__proto__` too), never a built-in
         delete presentities[presentity];
         const result = watchesAnonymously(visibilityPolicy({ ...rules, presentities }), presentity);
         expect(result).toBe(rules.anonymous);

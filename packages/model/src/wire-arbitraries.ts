@@ -51,6 +51,10 @@ export function wireRecord<T>(
       }
       return record;
     }
+    default: {
+      const unhandled: never = how;
+      throw new Error(`unknown record builder ${String(unhandled)}`);
+    }
   }
 }
 

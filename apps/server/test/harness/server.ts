@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { type Dirent, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -154,13 +154,27 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
 }
 
 /**
- * The stores under a server's storage folder (relative paths, sorted; a database's -wal and -shm
- * files count as the database): one per room that ever wrote something.
+ * The rooms that hold anything in a server's storage folder (relative paths of their databases,
+ * sorted). Local workerd creates an empty database for any room a request reaches, even one that
+ * only reads; what counts is a stored key (and an alarm is only ever armed after one).
  */
 export function storedFiles(server: TestServer): string[] {
-  const files = (readdirSync(server.persistDir, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(server.persistDir, join(entry.parentPath ?? entry.path, entry.name)))
-    .map((path) => path.replace(/-(wal|shm)$/, ""));
-  return [...new Set(files)].sort();
+  const databases = (readdirSync(server.persistDir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".sqlite"))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+  return databases
+    .filter((path) => storedKeys(path) > 0)
+    .map((path) => relative(server.persistDir, path))
+    .sort();
+}
+
+/** How many keys a room's database holds, read with the sqlite3 shell (scripts/ensure-test-tools.mjs). */
+function storedKeys(database: string): number {
+  const result = spawnSync("sqlite3", ["-readonly", database, "SELECT count(*) FROM _cf_KV"], {
+    encoding: "utf8",
+  });
+  if (result.error) throw new Error(`sqlite3 is needed to read room storage: ${result.error.message}`);
+  // A database created but never given its table holds nothing.
+  if (result.status !== 0) return 0;
+  return Number(result.stdout.trim());
 }
