@@ -180,6 +180,89 @@ describe("delivery across rooms", () => {
   });
 });
 
+describe("read receipts and typing: only to someone who may see me online now", () => {
+  /** Waits until `socket` has this message of mine in the state "read". */
+  const readBy = (socket: TestSocket, id: string) =>
+    socket.next("message.stored", (m) => m.message.id === id && m.message.state === "read");
+  const typingFrom = (socket: TestSocket, who: Session) =>
+    socket.messages.some((m) => m.type === "typing" && m.from === who.handle);
+
+  it("a polite-blocked sender's messages stay delivered and no typing reaches them; lifting the block sends the held receipt", async () => {
+    const bob = await signUp(server); // online, reads, polite-blocks alice
+    const alice = await signUp(server);
+    const carol = await signUp(server); // allowed: the control, who does get receipt and typing
+    await api(bob).put("/privacy/rules", {
+      default: { action: "confirm", show: "lastSeen" },
+      people: {
+        [alice.handle]: { action: "polite-block", show: "status" },
+        [carol.handle]: { action: "allow", show: "status" },
+      },
+      groups: [],
+      refuseAnonymous: false,
+    });
+    const aliceTab = await connect(server, alice);
+    const carolTab = await connect(server, carol);
+    const bobTab = await connect(server, bob);
+    const fromAlice = await send(aliceTab, bob, "can you see this?");
+    const fromCarol = await send(carolTab, bob, "and this?");
+    bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 1 });
+    bobTab.send({ type: "message.read", conversation: carol.handle, upToSeq: 1 });
+    bobTab.send({ type: "typing", to: alice.handle, typing: true });
+    bobTab.send({ type: "typing", to: carol.handle, typing: true });
+    await readBy(carolTab, fromCarol.id);
+    await carolTab.next("typing", (m) => m.from === bob.handle && m.typing);
+    await sleep(300); // what alice would get comes no later than carol's
+    expect(typingFrom(aliceTab, bob)).toBe(false);
+    expect(aliceTab.messages.some((m) => m.type === "message.stored" && m.message.state === "read")).toBe(
+      false,
+    );
+    expect((await history(alice, bob))[0]).toMatchObject({ id: fromAlice.id, state: "delivered" });
+
+    await letSee(bob, alice, { action: "allow", show: "status" }); // the block is lifted
+    await readBy(aliceTab, fromAlice.id);
+    bobTab.send({ type: "typing", to: alice.handle, typing: true });
+    await aliceTab.next("typing", (m) => m.from === bob.handle && m.typing);
+    for (const tab of [aliceTab, carolTab, bobTab]) tab.close();
+  });
+
+  it("while invisible nothing tells a sender I read them or type; turning visible sends the held receipt", async () => {
+    const bob = await signUp(server);
+    const alice = await signUp(server);
+    await letSee(bob, alice, { action: "allow", show: "status" });
+    const aliceTab = await connect(server, alice);
+    const bobTab = await connect(server, bob);
+    expect((await api(bob).post("/presence", { invisible: true })).status).toBe(200);
+    const first = await send(aliceTab, bob, "hiding?");
+    const second = await send(aliceTab, bob, "still hiding?");
+    bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 2 });
+    await bobTab.next("conversation.read", (m) => m.conversation === alice.handle && m.unread === 0);
+    bobTab.send({ type: "typing", to: alice.handle, typing: true });
+    await sleep(300);
+    expect(typingFrom(aliceTab, bob)).toBe(false);
+    expect((await history(alice, bob)).map((m) => m.state)).toEqual(["delivered", "delivered"]);
+
+    expect((await api(bob).post("/presence", { invisible: false })).status).toBe(200);
+    await readBy(aliceTab, first.id);
+    await readBy(aliceTab, second.id);
+    for (const tab of [aliceTab, bobTab]) tab.close();
+  });
+
+  it("someone who may not see my presence at all gets receipts only once I let them see me", async () => {
+    const bob = await signUp(server);
+    const alice = await signUp(server); // asks to watch bob: pending, sees nothing
+    const aliceTab = await connect(server, alice);
+    const bobTab = await connect(server, bob);
+    const ack = await send(aliceTab, bob, "hello stranger");
+    bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 1 });
+    await bobTab.next("conversation.read", (m) => m.conversation === alice.handle);
+    await sleep(300);
+    expect((await history(alice, bob))[0]).toMatchObject({ id: ack.id, state: "delivered" });
+    await letSee(bob, alice, { action: "allow", show: "status" });
+    await readBy(aliceTab, ack.id);
+    for (const tab of [aliceTab, bobTab]) tab.close();
+  });
+});
+
 describe("delivery rules, in the recipient's room", () => {
   const NOT_ACCEPTING = "This person is not accepting messages from you.";
 
