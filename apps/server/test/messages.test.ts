@@ -108,6 +108,7 @@ describe("delivery across rooms", () => {
     const aliceTab = await connect(server, alice);
     const bobTab = await connect(server, bob);
     const bobOtherTab = await connect(server, bob);
+    await letSee(bob, alice, { action: "allow", show: "status" }); // a receipt says "online now"
     const first = await send(aliceTab, bob, "one");
     const second = await send(aliceTab, bob, "two");
     bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 2 });
@@ -168,6 +169,9 @@ describe("delivery across rooms", () => {
     const bob = await signUp(server);
     const mallory = await signUp(server);
     await api(bob).post("/blocklist", { handle: mallory.handle });
+    // Both may show bob they are online (typing says so): bob's own rules are what is tested.
+    await letSee(alice, bob, { action: "allow", show: "status" });
+    await letSee(mallory, bob, { action: "allow", show: "status" });
     const aliceTab = await connect(server, alice);
     const malloryTab = await connect(server, mallory);
     const bobTab = await connect(server, bob);

@@ -1,4 +1,5 @@
 export * from "./access-rules.ts";
+export * from "./activity-signals.ts";
 export * from "./buddy-order.ts";
 export * from "./delivery-rules.ts";
 export * from "./lockout.ts";

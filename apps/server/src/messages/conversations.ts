@@ -90,6 +90,22 @@ export class Conversations {
     this.outlets.changed(message);
   }
 
+  /**
+   * Changes a conversation's meta from its newest state (never from a copy read before an await,
+   * which would undo a message that arrived meanwhile) and stores it. None to change: undefined.
+   */
+  async change(
+    peer: string,
+    update: (meta: ConversationMeta) => ConversationMeta,
+  ): Promise<ConversationMeta | undefined> {
+    const current = this.metas.get(peer);
+    if (!current) return undefined;
+    const next = update(current);
+    this.metas.set(peer, next);
+    await this.store.putMeta(next);
+    return next;
+  }
+
   async setMeta(meta: ConversationMeta): Promise<void> {
     this.metas.set(meta.with, meta);
     await this.store.putMeta(meta);

@@ -6,16 +6,10 @@ import {
   type RatePolicy,
   take,
 } from "@pim/model";
-import {
-  type DeliveryRules,
-  type HistoryPage,
-  MESSAGE_LIMITS,
-  type PresenceView,
-  type RcDeliverReply,
-  type StoredMessage,
-} from "@pim/protocol";
+import type { DeliveryRules, HistoryPage, PresenceView, RcDeliverReply, StoredMessage } from "@pim/protocol";
 import { ApiError } from "../http/api-error.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
+import { ActivitySignals, receiptsSentUpTo } from "./activity-signals.ts";
 import type { Conversations } from "./conversations.ts";
 
 /** What the inbox asks the rest of the room: rules, blocklist, buddies, my presence. */
@@ -49,16 +43,19 @@ export type InboxRates = { sender: RatePolicy; inbox: RatePolicy };
 export class Inbox {
   private readonly senderBuckets = new Map<string, Bucket>();
   private inboxBucket: Bucket | undefined;
+  private readonly signals: ActivitySignals;
 
   constructor(
     private readonly me: string,
     private readonly conversations: Conversations,
     private readonly context: InboxContext,
-    private readonly rooms: RoomClient,
+    rooms: RoomClient,
     private readonly outlets: InboxOutlets,
     private readonly rates: InboxRates,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.signals = new ActivitySignals(me, conversations, context, rooms);
+  }
 
   /**
    * Would a message from `sender` be accepted now (rate limits aside)? The answer may depend
@@ -109,34 +106,44 @@ export class Inbox {
     return { accepted: true, silent: decision.silent };
   }
 
-  /** I read a conversation up to a message: unread clears on every tab; the sender may learn it. */
+  /**
+   * I read a conversation up to a message: unread clears on every tab; the sender learns it when
+   * my rules give receipts, and only once they may see me OPEN (held until then).
+   */
   async read(conversation: string, upToSeq: number): Promise<void> {
     const meta = this.conversations.meta(conversation);
     const upTo = Math.min(upToSeq, meta.lastSeq);
     if (upTo <= meta.readUpTo) return;
-    const newlyRead = (
-      await this.conversations.store.after(
-        conversation,
-        meta.readUpTo,
-        Math.min(upTo - meta.readUpTo, SCAN_MAX),
-      )
-    ).filter((m) => m.seq <= upTo && m.from === conversation);
     const stillUnread =
       upTo >= meta.lastSeq
         ? 0
         : (
             await this.conversations.store.after(conversation, upTo, Math.min(meta.lastSeq - upTo, SCAN_MAX))
           ).filter((m) => m.from === conversation).length;
-    await this.conversations.setMeta({ ...meta, readUpTo: upTo, unread: stillUnread });
-    this.outlets.read(conversation, upTo, stillUnread);
-    if (this.context.rules().readReceipts && newlyRead.length > 0) {
-      const ids = newlyRead.map((m) => m.id);
-      for (let i = 0; i < ids.length; i += MESSAGE_LIMITS.maxReceiptIds) {
-        void this.rooms
-          .call(conversation, "/rc/receipt", { ids: ids.slice(i, i + MESSAGE_LIMITS.maxReceiptIds) })
-          .catch((error) => console.error(`read receipt to ${conversation} failed`, error));
-      }
-    }
+    const next = await this.conversations.change(conversation, (latest) =>
+      latest.readUpTo >= upTo
+        ? latest // a later read got here first
+        : {
+            ...latest,
+            readUpTo: upTo,
+            receiptsUpTo: receiptsSentUpTo(latest),
+            // Messages that arrived while the rest were counted are unread too.
+            unread: stillUnread + Math.max(0, latest.unread - meta.unread),
+          },
+    );
+    if (!next) return;
+    this.outlets.read(conversation, next.readUpTo, next.unread);
+    await this.signals.receiptsFor(conversation);
+  }
+
+  /** My presence or rules changed: receipts held for peers who may now see me OPEN go out. */
+  releaseHeldReceipts(): Promise<void> {
+    return this.signals.releaseHeld();
+  }
+
+  /** I am typing to someone (or stopped): they are told only if they may see me OPEN now. */
+  typingTo(to: string, typing: boolean): void {
+    this.signals.typing(to, typing);
   }
 
   async history(conversation: string, before: number | undefined, limit: number): Promise<HistoryPage> {
@@ -171,7 +178,7 @@ export class Inbox {
     this.outlets.conversationDeleted(conversation);
   }
 
-  /** Typing notices are ephemeral, and never shown from someone my rules would refuse. */
+  /** Typing notices to me are ephemeral, and never shown from someone my rules would refuse. */
   typing(from: string, typing: boolean): void {
     if (this.decide(from).accepted) this.outlets.typing(from, typing);
   }

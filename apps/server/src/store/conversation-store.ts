@@ -11,6 +11,12 @@ export type ConversationMeta = {
   readUpTo: number;
   /** Received messages after readUpTo. */
   unread: number;
+  /**
+   * Read receipts went to the peer for received messages up to this seq; those after it, up to
+   * readUpTo, are held until the peer may see me OPEN. Absent (older metas): up to readUpTo.
+   */
+  receiptsUpTo?: number;
+  /** The newest message, its text cut to a short preview (the list needs no more). */
   last?: StoredMessage;
 };
 
