@@ -393,6 +393,52 @@ describe("delivery rules, in the recipient's room", () => {
   });
 });
 
+describe("what people outside my buddy list can leave unread in my inbox is bounded", () => {
+  const BIG = "😀".repeat(4000); // 16,000 bytes: the largest message there is
+
+  it("a stranger at the per-sender quota is refused clearly, a buddy still gets through, and reading frees it", async () => {
+    const bob = await signUp(server);
+    const stranger = await signUp(server);
+    const buddy = await signUp(server);
+    await api(bob).post("/buddies", { handle: buddy.handle });
+    const strangerTab = await connect(server, stranger);
+    const buddyTab = await connect(server, buddy);
+    const bobTab = await connect(server, bob);
+    for (let i = 0; i < 4; i++) expect(await send(strangerTab, bob, BIG)).toMatchObject({ state: "delivered" });
+    const refused = await send(strangerTab, bob, BIG);
+    expect(refused).toMatchObject({
+      state: "failed",
+      reason: `Not delivered: ${bob.handle} has too many unread messages from you. Try again after they read them.`,
+    });
+    expect(await send(strangerTab, bob, "even a short one waits")).toMatchObject({ state: "failed" });
+    for (let i = 0; i < 5; i++) expect(await send(buddyTab, bob, BIG)).toMatchObject({ state: "delivered" });
+    expect((await history(bob, stranger)).length).toBe(4);
+
+    bobTab.send({ type: "message.read", conversation: stranger.handle, upToSeq: 4 });
+    await bobTab.next("conversation.read", (m) => m.conversation === stranger.handle && m.unread === 0);
+    expect(await send(strangerTab, bob, BIG)).toMatchObject({ state: "delivered" });
+    for (const tab of [strangerTab, buddyTab, bobTab]) tab.close();
+  });
+
+  it("the conversation list keeps a short preview of the last message, not all of it", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const aliceTab = await connect(server, alice);
+    const long = `${"a".repeat(200)} the end`;
+    const ack = await send(aliceTab, bob, long);
+    const [summary] = (await api(bob).json<{ conversations: ConversationSummary[] }>("/conversations"))
+      .conversations;
+    expect(summary?.last?.id).toBe(ack.id);
+    expect([...(summary?.last?.text ?? "")].length).toBeLessThanOrEqual(141);
+    expect(long.startsWith((summary?.last?.text ?? "").replace(/…$/, ""))).toBe(true);
+    const [mine] = (await api(alice).json<{ conversations: ConversationSummary[] }>("/conversations"))
+      .conversations;
+    expect([...(mine?.last?.text ?? "")].length).toBeLessThanOrEqual(141);
+    expect((await history(bob, alice))[0]?.text).toBe(long); // the message itself is whole
+    aliceTab.close();
+  });
+});
+
 describe("nothing lost, nothing doubled", () => {
   it("a resend after a dropped socket is stored once", async () => {
     const alice = await signUp(server);
