@@ -404,13 +404,13 @@ describe("what people outside my buddy list can leave unread in my inbox is boun
     const strangerTab = await connect(server, stranger);
     const buddyTab = await connect(server, buddy);
     const bobTab = await connect(server, bob);
-    for (let i = 0; i < 4; i++) expect(await send(strangerTab, bob, BIG)).toMatchObject({ state: "delivered" });
+    for (let i = 0; i < 4; i++)
+      expect(await send(strangerTab, bob, BIG)).toMatchObject({ state: "delivered" });
     const refused = await send(strangerTab, bob, BIG);
     expect(refused).toMatchObject({
       state: "failed",
       reason: `Not delivered: ${bob.handle} has too many unread messages from you. Try again after they read them.`,
     });
-    expect(await send(strangerTab, bob, "even a short one waits")).toMatchObject({ state: "failed" });
     for (let i = 0; i < 5; i++) expect(await send(buddyTab, bob, BIG)).toMatchObject({ state: "delivered" });
     expect((await history(bob, stranger)).length).toBe(4);
 

@@ -2,6 +2,7 @@ export * from "./access-rules.ts";
 export * from "./activity-signals.ts";
 export * from "./buddy-order.ts";
 export * from "./delivery-rules.ts";
+export * from "./inbox-quota.ts";
 export * from "./lockout.ts";
 export * from "./message-keys.ts";
 export * from "./network-address.ts";

@@ -2,15 +2,24 @@ import {
   type Bucket,
   type DeliveryDecision,
   decideDelivery,
+  decideInboxQuota,
+  type InboxQuota,
   nextBefore,
   type RatePolicy,
   take,
 } from "@pim/model";
-import type { DeliveryRules, HistoryPage, PresenceView, RcDeliverReply, StoredMessage } from "@pim/protocol";
+import {
+  type DeliveryRules,
+  type HistoryPage,
+  type PresenceView,
+  type RcDeliverReply,
+  type StoredMessage,
+  utf8Length,
+} from "@pim/protocol";
 import { ApiError } from "../http/api-error.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import { ActivitySignals, receiptsSentUpTo } from "./activity-signals.ts";
-import type { Conversations } from "./conversations.ts";
+import { type Conversations, preview } from "./conversations.ts";
 
 /** What the inbox asks the rest of the room: rules, blocklist, buddies, my presence. */
 export type InboxContext = {
@@ -33,7 +42,8 @@ export type InboxOutlets = {
 /** Reading far back is done in steps of this many messages at most. */
 const SCAN_MAX = 1000;
 
-export type InboxRates = { sender: RatePolicy; inbox: RatePolicy };
+/** Rates per sender and for the whole inbox; the unread quota of people outside my buddy list. */
+export type InboxLimits = { sender: RatePolicy; inbox: RatePolicy; quota: InboxQuota };
 
 /**
  * My INSTANT INBOX: messages other rooms hand me, accepted or refused by my DELIVERY RULES
@@ -51,7 +61,7 @@ export class Inbox {
     private readonly context: InboxContext,
     rooms: RoomClient,
     private readonly outlets: InboxOutlets,
-    private readonly rates: InboxRates,
+    private readonly limits: InboxLimits,
     private readonly now: () => number,
   ) {
     this.signals = new ActivitySignals(me, conversations, context, rooms);
@@ -86,6 +96,8 @@ export class Inbox {
     }
     const decision = this.decide(sender);
     if (!decision.accepted) return decision;
+    const full = this.quota(sender, utf8Length(message.text));
+    if (full) return full;
     const limited = this.limit(sender);
     if (limited) return limited;
     await this.conversations.append(
@@ -116,10 +128,11 @@ export class Inbox {
     if (upTo <= meta.readUpTo) return;
     const stillUnread =
       upTo >= meta.lastSeq
-        ? 0
+        ? []
         : (
             await this.conversations.store.after(conversation, upTo, Math.min(meta.lastSeq - upTo, SCAN_MAX))
-          ).filter((m) => m.from === conversation).length;
+          ).filter((m) => m.from === conversation);
+    const stillUnreadBytes = stillUnread.reduce((sum, m) => sum + utf8Length(m.text), 0);
     const next = await this.conversations.change(conversation, (latest) =>
       latest.readUpTo >= upTo
         ? latest // a later read got here first
@@ -128,7 +141,8 @@ export class Inbox {
             readUpTo: upTo,
             receiptsUpTo: receiptsSentUpTo(latest),
             // Messages that arrived while the rest were counted are unread too.
-            unread: stillUnread + Math.max(0, latest.unread - meta.unread),
+            unread: stillUnread.length + Math.max(0, latest.unread - meta.unread),
+            unreadBytes: stillUnreadBytes + Math.max(0, (latest.unreadBytes ?? 0) - (meta.unreadBytes ?? 0)),
           },
     );
     if (!next) return;
@@ -156,17 +170,20 @@ export class Inbox {
   async deleteMessage(conversation: string, seq: number): Promise<void> {
     const message = await this.conversations.store.message(conversation, seq);
     if (!message) throw new ApiError(404, "not_found", "There is no such message.");
-    const meta = this.conversations.meta(conversation);
-    const wasUnread = message.from === conversation && seq > meta.readUpTo;
-    let last = meta.last;
-    if (last?.seq === seq) {
-      const [previous] = await this.conversations.store.page(conversation, seq, 1);
-      last = previous;
-    }
-    const { last: _old, ...rest } = meta;
-    const next = { ...rest, unread: meta.unread - (wasUnread ? 1 : 0), ...(last ? { last } : {}) };
-    await this.conversations.store.deleteMessage(message, next);
-    await this.conversations.setMeta(next);
+    const wasLast = this.conversations.meta(conversation).last?.seq === seq;
+    const [previous] = wasLast ? await this.conversations.store.page(conversation, seq, 1) : [];
+    await this.conversations.store.deleteMessage(message);
+    await this.conversations.change(conversation, (latest) => {
+      const { last, ...rest } = latest;
+      const unread = message.from === conversation && seq > latest.readUpTo;
+      const nextLast = last?.seq === seq ? previous && preview(previous) : last;
+      return {
+        ...rest,
+        unread: latest.unread - (unread ? 1 : 0),
+        unreadBytes: Math.max(0, (latest.unreadBytes ?? 0) - (unread ? utf8Length(message.text) : 0)),
+        ...(nextLast ? { last: nextLast } : {}),
+      };
+    });
     this.outlets.deleted(conversation, seq);
   }
 
@@ -183,12 +200,37 @@ export class Inbox {
     if (this.decide(from).accepted) this.outlets.typing(from, typing);
   }
 
+  /**
+   * SPAM control by size: what people outside my buddy list leave unread (model
+   * `decideInboxQuota`). Reading their messages frees it.
+   */
+  private quota(sender: string, messageBytes: number): RcDeliverReply | null {
+    const isBuddy = (peer: string) => this.context.isBuddy(peer);
+    const decision = decideInboxQuota(this.limits.quota, {
+      senderIsBuddy: isBuddy(sender),
+      senderUnreadBytes: this.conversations.has(sender)
+        ? (this.conversations.meta(sender).unreadBytes ?? 0)
+        : 0,
+      strangersUnreadBytes: this.conversations.unreadBytes((peer) => !isBuddy(peer)),
+      messageBytes,
+    });
+    if (decision.ok) return null;
+    return {
+      accepted: false,
+      reason: "inbox_full",
+      message:
+        decision.full === "sender"
+          ? `Not delivered: ${this.me} has too many unread messages from you. Try again after they read them.`
+          : `Not delivered: ${this.me} has too many unread messages from people not on their buddy list. Try again later.`,
+    };
+  }
+
   /** SPAM control: per sender, and for the whole inbox. */
   private limit(sender: string): RcDeliverReply | null {
     const now = this.now();
-    const perSender = take(this.senderBuckets.get(sender), now, this.rates.sender);
+    const perSender = take(this.senderBuckets.get(sender), now, this.limits.sender);
     if (!perSender.ok) return tooFast(perSender.retryAfterMs);
-    const perInbox = take(this.inboxBucket, now, this.rates.inbox);
+    const perInbox = take(this.inboxBucket, now, this.limits.inbox);
     if (!perInbox.ok) return tooFast(perInbox.retryAfterMs);
     this.senderBuckets.set(sender, perSender.bucket);
     this.inboxBucket = perInbox.bucket;

@@ -194,7 +194,7 @@ export default class UserRoom implements Party.Server {
         conversationDeleted: (conversation) => this.toOwnTabs({ type: "conversation.deleted", conversation }),
         typing: (from, typing) => this.toOwnTabs({ type: "typing", from, typing }),
       },
-      { sender: this.config.senderRate, inbox: this.config.inboxRate },
+      { sender: this.config.senderRate, inbox: this.config.inboxRate, quota: this.config.inboxQuota },
       now,
     );
     const app = createRoomApp(
