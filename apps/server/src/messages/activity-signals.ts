@@ -91,9 +91,9 @@ export class ActivitySignals {
     return ids;
   }
 
+  /** Runs after what is queued; never rejects (a receipt is told after the read is stored). */
   private inTurn(task: () => Promise<void>): Promise<void> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch((error) => console.error("read receipts failed", error));
-    return run;
+    this.queue = this.queue.then(task).catch((error) => console.error("read receipts failed", error));
+    return this.queue;
   }
 }
