@@ -4,6 +4,10 @@ import { PASSWORD, Person } from "../fixtures/app.ts";
 test("Alice and Bob converse, and Alice sees her message delivered, then read", async ({ browser }) => {
   const alice = await Person.signedUp(browser, "alice");
   const bob = await Person.signedUp(browser, "bob");
+  // A read receipt says "Bob is online now": only someone who may see him so gets one.
+  await alice.addBuddy(bob.handle);
+  await bob.approve(alice.handle);
+  await expect(alice.buddy(bob.handle)).toContainText("Available");
   await bob.goTo("Messages");
 
   await alice.messageTo(bob.handle);

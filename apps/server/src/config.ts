@@ -3,7 +3,9 @@ import {
   DEFAULT_SUBSCRIBER_LIMITS,
   DEFAULT_WATCHER_POLICY,
   FETCH_RATE,
+  INBOX_QUOTA,
   INBOX_RATE,
+  type InboxQuota,
   type LockoutPolicy,
   type RatePolicy,
   SENDER_RATE,
@@ -29,6 +31,8 @@ export type ServerConfig = {
   /** Messages one sender may send to one inbox, and one inbox may take in all (SPAM control). */
   senderRate: RatePolicy;
   inboxRate: RatePolicy;
+  /** Unread bytes people outside the buddy list may leave in an inbox: each, and all together. */
+  inboxQuota: InboxQuota;
   /** New accounts from one network address. */
   signUpRate: RatePolicy;
   /** FETCHES one watcher may make of one presentity. */
@@ -83,6 +87,10 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
     inboxRate: {
       perMinute: positiveNumber(env.INBOX_RATE_PER_MINUTE, INBOX_RATE.perMinute),
       burst: positiveNumber(env.INBOX_RATE_BURST, INBOX_RATE.burst),
+    },
+    inboxQuota: {
+      perSenderBytes: positiveNumber(env.STRANGER_UNREAD_BYTES_PER_SENDER, INBOX_QUOTA.perSenderBytes),
+      strangersBytes: positiveNumber(env.STRANGER_UNREAD_BYTES_TOTAL, INBOX_QUOTA.strangersBytes),
     },
     signUpRate: {
       perMinute: positiveNumber(env.SIGN_UPS_PER_HOUR, SIGN_UP_RATE.perMinute * 60) / 60,

@@ -108,6 +108,7 @@ describe("delivery across rooms", () => {
     const aliceTab = await connect(server, alice);
     const bobTab = await connect(server, bob);
     const bobOtherTab = await connect(server, bob);
+    await letSee(bob, alice, { action: "allow", show: "status" }); // a receipt says "online now"
     const first = await send(aliceTab, bob, "one");
     const second = await send(aliceTab, bob, "two");
     bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 2 });
@@ -168,6 +169,9 @@ describe("delivery across rooms", () => {
     const bob = await signUp(server);
     const mallory = await signUp(server);
     await api(bob).post("/blocklist", { handle: mallory.handle });
+    // Both may show bob they are online (typing says so): bob's own rules are what is tested.
+    await letSee(alice, bob, { action: "allow", show: "status" });
+    await letSee(mallory, bob, { action: "allow", show: "status" });
     const aliceTab = await connect(server, alice);
     const malloryTab = await connect(server, mallory);
     const bobTab = await connect(server, bob);
@@ -177,6 +181,89 @@ describe("delivery across rooms", () => {
     await sleep(300);
     expect(bobTab.messages.some((m) => m.type === "typing" && m.from === mallory.handle)).toBe(false);
     for (const tab of [aliceTab, malloryTab, bobTab]) tab.close();
+  });
+});
+
+describe("read receipts and typing: only to someone who may see me online now", () => {
+  /** Waits until `socket` has this message of mine in the state "read". */
+  const readBy = (socket: TestSocket, id: string) =>
+    socket.next("message.stored", (m) => m.message.id === id && m.message.state === "read");
+  const typingFrom = (socket: TestSocket, who: Session) =>
+    socket.messages.some((m) => m.type === "typing" && m.from === who.handle);
+
+  it("a polite-blocked sender's messages stay delivered and no typing reaches them; lifting the block sends the held receipt", async () => {
+    const bob = await signUp(server); // online, reads, polite-blocks alice
+    const alice = await signUp(server);
+    const carol = await signUp(server); // allowed: the control, who does get receipt and typing
+    await api(bob).put("/privacy/rules", {
+      default: { action: "confirm", show: "lastSeen" },
+      people: {
+        [alice.handle]: { action: "polite-block", show: "status" },
+        [carol.handle]: { action: "allow", show: "status" },
+      },
+      groups: [],
+      refuseAnonymous: false,
+    });
+    const aliceTab = await connect(server, alice);
+    const carolTab = await connect(server, carol);
+    const bobTab = await connect(server, bob);
+    const fromAlice = await send(aliceTab, bob, "can you see this?");
+    const fromCarol = await send(carolTab, bob, "and this?");
+    bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 1 });
+    bobTab.send({ type: "message.read", conversation: carol.handle, upToSeq: 1 });
+    bobTab.send({ type: "typing", to: alice.handle, typing: true });
+    bobTab.send({ type: "typing", to: carol.handle, typing: true });
+    await readBy(carolTab, fromCarol.id);
+    await carolTab.next("typing", (m) => m.from === bob.handle && m.typing);
+    await sleep(300); // what alice would get comes no later than carol's
+    expect(typingFrom(aliceTab, bob)).toBe(false);
+    expect(aliceTab.messages.some((m) => m.type === "message.stored" && m.message.state === "read")).toBe(
+      false,
+    );
+    expect((await history(alice, bob))[0]).toMatchObject({ id: fromAlice.id, state: "delivered" });
+
+    await letSee(bob, alice, { action: "allow", show: "status" }); // the block is lifted
+    await readBy(aliceTab, fromAlice.id);
+    bobTab.send({ type: "typing", to: alice.handle, typing: true });
+    await aliceTab.next("typing", (m) => m.from === bob.handle && m.typing);
+    for (const tab of [aliceTab, carolTab, bobTab]) tab.close();
+  });
+
+  it("while invisible nothing tells a sender I read them or type; turning visible sends the held receipt", async () => {
+    const bob = await signUp(server);
+    const alice = await signUp(server);
+    await letSee(bob, alice, { action: "allow", show: "status" });
+    const aliceTab = await connect(server, alice);
+    const bobTab = await connect(server, bob);
+    expect((await api(bob).post("/presence", { invisible: true })).status).toBe(200);
+    const first = await send(aliceTab, bob, "hiding?");
+    const second = await send(aliceTab, bob, "still hiding?");
+    bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 2 });
+    await bobTab.next("conversation.read", (m) => m.conversation === alice.handle && m.unread === 0);
+    bobTab.send({ type: "typing", to: alice.handle, typing: true });
+    await sleep(300);
+    expect(typingFrom(aliceTab, bob)).toBe(false);
+    expect((await history(alice, bob)).map((m) => m.state)).toEqual(["delivered", "delivered"]);
+
+    expect((await api(bob).post("/presence", { invisible: false })).status).toBe(200);
+    await readBy(aliceTab, first.id);
+    await readBy(aliceTab, second.id);
+    for (const tab of [aliceTab, bobTab]) tab.close();
+  });
+
+  it("someone who may not see my presence at all gets receipts only once I let them see me", async () => {
+    const bob = await signUp(server);
+    const alice = await signUp(server); // asks to watch bob: pending, sees nothing
+    const aliceTab = await connect(server, alice);
+    const bobTab = await connect(server, bob);
+    const ack = await send(aliceTab, bob, "hello stranger");
+    bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 1 });
+    await bobTab.next("conversation.read", (m) => m.conversation === alice.handle);
+    await sleep(300);
+    expect((await history(alice, bob))[0]).toMatchObject({ id: ack.id, state: "delivered" });
+    await letSee(bob, alice, { action: "allow", show: "status" });
+    await readBy(aliceTab, ack.id);
+    for (const tab of [aliceTab, bobTab]) tab.close();
   });
 });
 
@@ -303,6 +390,52 @@ describe("delivery rules, in the recipient's room", () => {
     expect((await history(bob, alice)).length).toBe(10);
     aliceTab.close();
     carolTab.close();
+  });
+});
+
+describe("what people outside my buddy list can leave unread in my inbox is bounded", () => {
+  const BIG = "😀".repeat(4000); // 16,000 bytes: the largest message there is
+
+  it("a stranger at the per-sender quota is refused clearly, a buddy still gets through, and reading frees it", async () => {
+    const bob = await signUp(server);
+    const stranger = await signUp(server);
+    const buddy = await signUp(server);
+    await api(bob).post("/buddies", { handle: buddy.handle });
+    const strangerTab = await connect(server, stranger);
+    const buddyTab = await connect(server, buddy);
+    const bobTab = await connect(server, bob);
+    for (let i = 0; i < 4; i++)
+      expect(await send(strangerTab, bob, BIG)).toMatchObject({ state: "delivered" });
+    const refused = await send(strangerTab, bob, BIG);
+    expect(refused).toMatchObject({
+      state: "failed",
+      reason: `Not delivered: ${bob.handle} has too many unread messages from you. Try again after they read them.`,
+    });
+    for (let i = 0; i < 5; i++) expect(await send(buddyTab, bob, BIG)).toMatchObject({ state: "delivered" });
+    expect((await history(bob, stranger)).length).toBe(4);
+
+    bobTab.send({ type: "message.read", conversation: stranger.handle, upToSeq: 4 });
+    await bobTab.next("conversation.read", (m) => m.conversation === stranger.handle && m.unread === 0);
+    expect(await send(strangerTab, bob, BIG)).toMatchObject({ state: "delivered" });
+    for (const tab of [strangerTab, buddyTab, bobTab]) tab.close();
+  });
+
+  it("the conversation list keeps a short preview of the last message, not all of it", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const aliceTab = await connect(server, alice);
+    const long = `${"a".repeat(200)} the end`;
+    const ack = await send(aliceTab, bob, long);
+    const [summary] = (await api(bob).json<{ conversations: ConversationSummary[] }>("/conversations"))
+      .conversations;
+    expect(summary?.last?.id).toBe(ack.id);
+    expect([...(summary?.last?.text ?? "")].length).toBeLessThanOrEqual(141);
+    expect(long.startsWith((summary?.last?.text ?? "").replace(/…$/, ""))).toBe(true);
+    const [mine] = (await api(alice).json<{ conversations: ConversationSummary[] }>("/conversations"))
+      .conversations;
+    expect([...(mine?.last?.text ?? "")].length).toBeLessThanOrEqual(141);
+    expect((await history(bob, alice))[0]?.text).toBe(long); // the message itself is whole
+    aliceTab.close();
   });
 });
 

@@ -86,3 +86,45 @@ it("a buddy's latest presence is written soon after it arrives, so a crash later
   });
   aliceTab.close();
 });
+
+it("a stranger's unread quota and a held read receipt survive a crash", async () => {
+  const bob = await signUp(server);
+  const stranger = await signUp(server);
+  const strangerTab = await connect(server, stranger);
+  const big = "😀".repeat(4000); // 16,000 bytes
+  const sendBig = async (tab: typeof strangerTab) => {
+    const id = crypto.randomUUID();
+    tab.send({ type: "message.send", id, to: bob.handle, text: big });
+    return tab.next("message.ack", (m) => m.id === id);
+  };
+  for (let i = 0; i < 4; i++) expect(await sendBig(strangerTab)).toMatchObject({ state: "delivered" });
+  // Bob lets the stranger see him but is invisible: he reads one, its receipt is held.
+  await fetch(`${server.url}/parties/user/${bob.handle}/privacy/rules`, {
+    method: "PUT",
+    headers: { ...headers(bob), "content-type": "application/json" },
+    body: JSON.stringify({
+      default: { action: "confirm", show: "lastSeen" },
+      people: { [stranger.handle]: { action: "allow", show: "status" } },
+      groups: [],
+      refuseAnonymous: false,
+    }),
+  });
+  await post(server, `/parties/user/${bob.handle}/presence`, { invisible: true }, headers(bob));
+  const bobTab = await connect(server, bob);
+  bobTab.send({ type: "message.read", conversation: stranger.handle, upToSeq: 1 });
+  await bobTab.next("conversation.read", (m) => m.conversation === stranger.handle && m.unread === 3);
+  bobTab.close();
+  strangerTab.close();
+  await server.stop("SIGKILL");
+  await server.restart();
+
+  const again = await connect(server, stranger);
+  // One read message freed 16,000 bytes: one more fits, then the quota is full again.
+  expect(await sendBig(again)).toMatchObject({ state: "delivered" });
+  expect(await sendBig(again)).toMatchObject({ state: "failed", reason: expect.stringContaining("unread") });
+  const bobBack = await connect(server, bob);
+  await post(server, `/parties/user/${bob.handle}/presence`, { invisible: false }, headers(bob));
+  await again.next("message.stored", (m) => m.message.seq === 1 && m.message.state === "read");
+  again.close();
+  bobBack.close();
+});

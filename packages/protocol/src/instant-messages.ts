@@ -12,6 +12,8 @@ export const MESSAGE_LIMITS = {
   pageSize: 50,
   maxPageSize: 200,
   maxReceiptIds: 500,
+  /** The conversation list keeps this many characters of the last message. */
+  previewChars: 140,
 } as const;
 
 /** Chosen by the sending client, so a resend after a reconnect is recognized, never doubled. */
@@ -128,6 +130,7 @@ export const TypingNoticeSchema = z.object({
 /** HTTP: my conversations and their history. */
 export const ConversationSummarySchema = z.object({
   with: z.string(),
+  /** The newest message, its text cut to a preview (`MESSAGE_LIMITS.previewChars`, then "…"). */
   last: StoredMessageSchema.optional(),
   unread: z.number(),
   lastSeq: z.number(),
@@ -155,7 +158,8 @@ export const RcDeliverReplySchema = z.discriminatedUnion("accepted", [
   z.object({ accepted: z.literal(true), silent: z.boolean() }),
   z.object({
     accepted: z.literal(false),
-    reason: z.enum(["refused", "closed", "rate_limited"]),
+    /** inbox_full: the sender (not on the recipient's buddy list) left too much unread. */
+    reason: z.enum(["refused", "closed", "rate_limited", "inbox_full"]),
     message: z.string(),
     retryAfter: z.number().optional(),
   }),

@@ -48,3 +48,41 @@ describe("Conversations: a message sent while its conversation is deleted", () =
     expect(writes.at(-1)?.meta).toMatchObject({ lastSeq: 2, last: { seq: 2 } });
   });
 });
+
+describe("Conversations: what a meta keeps of its messages", () => {
+  const received =
+    (text: string) =>
+    (seq: number): StoredMessage => ({
+      ...draft(seq),
+      conversation: "carol",
+      from: "carol",
+      to: "bob",
+      text,
+    });
+
+  it("the last message only as a preview of 140 characters, the message itself whole", async () => {
+    const { store, writes } = recordingStore();
+    const conversations = new Conversations(store, { changed: () => undefined });
+    const long = "é".repeat(300);
+    const stored = await conversations.append("carol", received(long), "received");
+    expect(stored.text).toBe(long);
+    expect(writes.at(-1)?.message.text).toBe(long);
+    expect(writes.at(-1)?.meta.last?.text).toBe(`${"é".repeat(140)}…`);
+    expect(conversations.meta("carol").last?.text).toBe(`${"é".repeat(140)}…`);
+  });
+
+  it("counts the bytes of received messages as unread, not of sent ones", async () => {
+    const { store } = recordingStore();
+    const conversations = new Conversations(store, { changed: () => undefined });
+    await conversations.append("carol", received("héllo"), "received"); // 6 bytes
+    await conversations.append("carol", (seq) => ({ ...draft(seq), conversation: "carol" }), "sent");
+    await conversations.append(
+      "dave",
+      (seq) => ({ ...received("1234")(seq), conversation: "dave" }),
+      "received",
+    );
+    expect(conversations.meta("carol")).toMatchObject({ unread: 1, unreadBytes: 6 });
+    expect(conversations.unreadBytes(() => true)).toBe(10);
+    expect(conversations.unreadBytes((peer) => peer !== "carol")).toBe(4);
+  });
+});

@@ -1,4 +1,4 @@
-import type { StoredMessage } from "@pim/protocol";
+import { MESSAGE_LIMITS, type StoredMessage, utf8Length } from "@pim/protocol";
 import type { ConversationMeta, ConversationStore } from "../store/conversation-store.ts";
 
 /**
@@ -16,6 +16,9 @@ export class Conversations {
 
   async load(): Promise<void> {
     this.metas = await this.store.conversations();
+    for (const [peer, meta] of this.metas) {
+      if (meta.last) this.metas.set(peer, { ...meta, last: preview(meta.last) }); // kept whole before
+    }
   }
 
   has(peer: string): boolean {
@@ -59,7 +62,9 @@ export class Conversations {
     // Deleted while this message was on its way: the conversation starts again from it, and
     // numbering goes on after it, so no later message takes its place.
     const isLast = meta.last?.seq === message.seq || meta.lastSeq < message.seq;
-    const current = isLast ? { ...meta, lastSeq: Math.max(meta.lastSeq, message.seq), last: message } : meta;
+    const current = isLast
+      ? { ...meta, lastSeq: Math.max(meta.lastSeq, message.seq), last: preview(message) }
+      : meta;
     this.metas.set(message.conversation, current);
     await this.store.putMessage(message, current, "sent");
     this.outlets.changed(message);
@@ -72,11 +77,13 @@ export class Conversations {
   ): StoredMessage {
     const before = this.meta(peer);
     const message = build(before.lastSeq + 1);
+    const received = direction === "received";
     this.metas.set(peer, {
       ...before,
       lastSeq: message.seq,
-      last: message,
-      unread: before.unread + (direction === "received" ? 1 : 0),
+      last: preview(message),
+      unread: before.unread + (received ? 1 : 0),
+      unreadBytes: (before.unreadBytes ?? 0) + (received ? utf8Length(message.text) : 0),
     });
     return message;
   }
@@ -85,17 +92,42 @@ export class Conversations {
   async update(message: StoredMessage): Promise<void> {
     const meta = this.metas.get(message.conversation);
     const isLast = meta?.last?.seq === message.seq;
-    if (meta && isLast) this.metas.set(meta.with, { ...meta, last: message });
+    if (meta && isLast) this.metas.set(meta.with, { ...meta, last: preview(message) });
     await this.store.updateMessage(message, isLast ? this.metas.get(message.conversation) : undefined);
     this.outlets.changed(message);
   }
 
-  async setMeta(meta: ConversationMeta): Promise<void> {
-    this.metas.set(meta.with, meta);
-    await this.store.putMeta(meta);
+  /**
+   * Changes a conversation's meta from its newest state (never from a copy read before an await,
+   * which would undo a message that arrived meanwhile) and stores it. None to change: undefined.
+   */
+  async change(
+    peer: string,
+    update: (meta: ConversationMeta) => ConversationMeta,
+  ): Promise<ConversationMeta | undefined> {
+    const current = this.metas.get(peer);
+    if (!current) return undefined;
+    const next = update(current);
+    this.metas.set(peer, next);
+    await this.store.putMeta(next);
+    return next;
   }
 
   forget(peer: string): void {
     this.metas.delete(peer);
   }
+
+  /** Bytes of unread received messages, over the conversations with the peers chosen. */
+  unreadBytes(of: (peer: string) => boolean): number {
+    let total = 0;
+    for (const meta of this.metas.values()) if (of(meta.with)) total += meta.unreadBytes ?? 0;
+    return total;
+  }
+}
+
+/** A message as the conversation list keeps it: its text cut to a short preview. */
+export function preview(message: StoredMessage): StoredMessage {
+  const chars = [...message.text];
+  if (chars.length <= MESSAGE_LIMITS.previewChars) return message;
+  return { ...message, text: `${chars.slice(0, MESSAGE_LIMITS.previewChars).join("")}…` };
 }

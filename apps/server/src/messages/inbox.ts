@@ -2,6 +2,8 @@ import {
   type Bucket,
   type DeliveryDecision,
   decideDelivery,
+  decideInboxQuota,
+  type InboxQuota,
   nextBefore,
   type RatePolicy,
   take,
@@ -9,14 +11,15 @@ import {
 import {
   type DeliveryRules,
   type HistoryPage,
-  MESSAGE_LIMITS,
   type PresenceView,
   type RcDeliverReply,
   type StoredMessage,
+  utf8Length,
 } from "@pim/protocol";
 import { ApiError } from "../http/api-error.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
-import type { Conversations } from "./conversations.ts";
+import { ActivitySignals, receiptsSentUpTo } from "./activity-signals.ts";
+import { type Conversations, preview } from "./conversations.ts";
 
 /** What the inbox asks the rest of the room: rules, blocklist, buddies, my presence. */
 export type InboxContext = {
@@ -39,7 +42,8 @@ export type InboxOutlets = {
 /** Reading far back is done in steps of this many messages at most. */
 const SCAN_MAX = 1000;
 
-export type InboxRates = { sender: RatePolicy; inbox: RatePolicy };
+/** Rates per sender and for the whole inbox; the unread quota of people outside my buddy list. */
+export type InboxLimits = { sender: RatePolicy; inbox: RatePolicy; quota: InboxQuota };
 
 /**
  * My INSTANT INBOX: messages other rooms hand me, accepted or refused by my DELIVERY RULES
@@ -49,16 +53,19 @@ export type InboxRates = { sender: RatePolicy; inbox: RatePolicy };
 export class Inbox {
   private readonly senderBuckets = new Map<string, Bucket>();
   private inboxBucket: Bucket | undefined;
+  private readonly signals: ActivitySignals;
 
   constructor(
     private readonly me: string,
     private readonly conversations: Conversations,
     private readonly context: InboxContext,
-    private readonly rooms: RoomClient,
+    rooms: RoomClient,
     private readonly outlets: InboxOutlets,
-    private readonly rates: InboxRates,
+    private readonly limits: InboxLimits,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.signals = new ActivitySignals(me, conversations, context, rooms);
+  }
 
   /**
    * Would a message from `sender` be accepted now (rate limits aside)? The answer may depend
@@ -89,6 +96,8 @@ export class Inbox {
     }
     const decision = this.decide(sender);
     if (!decision.accepted) return decision;
+    const full = this.quota(sender, utf8Length(message.text));
+    if (full) return full;
     const limited = this.limit(sender);
     if (limited) return limited;
     await this.conversations.append(
@@ -109,34 +118,46 @@ export class Inbox {
     return { accepted: true, silent: decision.silent };
   }
 
-  /** I read a conversation up to a message: unread clears on every tab; the sender may learn it. */
+  /**
+   * I read a conversation up to a message: unread clears on every tab; the sender learns it when
+   * my rules give receipts, and only once they may see me OPEN (held until then).
+   */
   async read(conversation: string, upToSeq: number): Promise<void> {
     const meta = this.conversations.meta(conversation);
     const upTo = Math.min(upToSeq, meta.lastSeq);
     if (upTo <= meta.readUpTo) return;
-    const newlyRead = (
-      await this.conversations.store.after(
-        conversation,
-        meta.readUpTo,
-        Math.min(upTo - meta.readUpTo, SCAN_MAX),
-      )
-    ).filter((m) => m.seq <= upTo && m.from === conversation);
     const stillUnread =
       upTo >= meta.lastSeq
-        ? 0
+        ? []
         : (
             await this.conversations.store.after(conversation, upTo, Math.min(meta.lastSeq - upTo, SCAN_MAX))
-          ).filter((m) => m.from === conversation).length;
-    await this.conversations.setMeta({ ...meta, readUpTo: upTo, unread: stillUnread });
-    this.outlets.read(conversation, upTo, stillUnread);
-    if (this.context.rules().readReceipts && newlyRead.length > 0) {
-      const ids = newlyRead.map((m) => m.id);
-      for (let i = 0; i < ids.length; i += MESSAGE_LIMITS.maxReceiptIds) {
-        void this.rooms
-          .call(conversation, "/rc/receipt", { ids: ids.slice(i, i + MESSAGE_LIMITS.maxReceiptIds) })
-          .catch((error) => console.error(`read receipt to ${conversation} failed`, error));
-      }
-    }
+          ).filter((m) => m.from === conversation);
+    const stillUnreadBytes = stillUnread.reduce((sum, m) => sum + utf8Length(m.text), 0);
+    const next = await this.conversations.change(conversation, (latest) =>
+      latest.readUpTo >= upTo
+        ? latest // a later read got here first
+        : {
+            ...latest,
+            readUpTo: upTo,
+            receiptsUpTo: receiptsSentUpTo(latest),
+            // Messages that arrived while the rest were counted are unread too.
+            unread: stillUnread.length + Math.max(0, latest.unread - meta.unread),
+            unreadBytes: stillUnreadBytes + Math.max(0, (latest.unreadBytes ?? 0) - (meta.unreadBytes ?? 0)),
+          },
+    );
+    if (!next) return;
+    this.outlets.read(conversation, next.readUpTo, next.unread);
+    await this.signals.receiptsFor(conversation);
+  }
+
+  /** My presence or rules changed: receipts held for peers who may now see me OPEN go out. */
+  releaseHeldReceipts(): Promise<void> {
+    return this.signals.releaseHeld();
+  }
+
+  /** I am typing to someone (or stopped): they are told only if they may see me OPEN now. */
+  typingTo(to: string, typing: boolean): void {
+    this.signals.typing(to, typing);
   }
 
   async history(conversation: string, before: number | undefined, limit: number): Promise<HistoryPage> {
@@ -149,17 +170,20 @@ export class Inbox {
   async deleteMessage(conversation: string, seq: number): Promise<void> {
     const message = await this.conversations.store.message(conversation, seq);
     if (!message) throw new ApiError(404, "not_found", "There is no such message.");
-    const meta = this.conversations.meta(conversation);
-    const wasUnread = message.from === conversation && seq > meta.readUpTo;
-    let last = meta.last;
-    if (last?.seq === seq) {
-      const [previous] = await this.conversations.store.page(conversation, seq, 1);
-      last = previous;
-    }
-    const { last: _old, ...rest } = meta;
-    const next = { ...rest, unread: meta.unread - (wasUnread ? 1 : 0), ...(last ? { last } : {}) };
-    await this.conversations.store.deleteMessage(message, next);
-    await this.conversations.setMeta(next);
+    const wasLast = this.conversations.meta(conversation).last?.seq === seq;
+    const [previous] = wasLast ? await this.conversations.store.page(conversation, seq, 1) : [];
+    await this.conversations.store.deleteMessage(message);
+    await this.conversations.change(conversation, (latest) => {
+      const { last, ...rest } = latest;
+      const unread = message.from === conversation && seq > latest.readUpTo;
+      const nextLast = last?.seq === seq ? previous && preview(previous) : last;
+      return {
+        ...rest,
+        unread: latest.unread - (unread ? 1 : 0),
+        unreadBytes: Math.max(0, (latest.unreadBytes ?? 0) - (unread ? utf8Length(message.text) : 0)),
+        ...(nextLast ? { last: nextLast } : {}),
+      };
+    });
     this.outlets.deleted(conversation, seq);
   }
 
@@ -171,17 +195,42 @@ export class Inbox {
     this.outlets.conversationDeleted(conversation);
   }
 
-  /** Typing notices are ephemeral, and never shown from someone my rules would refuse. */
+  /** Typing notices to me are ephemeral, and never shown from someone my rules would refuse. */
   typing(from: string, typing: boolean): void {
     if (this.decide(from).accepted) this.outlets.typing(from, typing);
+  }
+
+  /**
+   * SPAM control by size: what people outside my buddy list leave unread (model
+   * `decideInboxQuota`). Reading their messages frees it.
+   */
+  private quota(sender: string, messageBytes: number): RcDeliverReply | null {
+    const isBuddy = (peer: string) => this.context.isBuddy(peer);
+    const decision = decideInboxQuota(this.limits.quota, {
+      senderIsBuddy: isBuddy(sender),
+      senderUnreadBytes: this.conversations.has(sender)
+        ? (this.conversations.meta(sender).unreadBytes ?? 0)
+        : 0,
+      strangersUnreadBytes: this.conversations.unreadBytes((peer) => !isBuddy(peer)),
+      messageBytes,
+    });
+    if (decision.ok) return null;
+    return {
+      accepted: false,
+      reason: "inbox_full",
+      message:
+        decision.full === "sender"
+          ? `Not delivered: ${this.me} has too many unread messages from you. Try again after they read them.`
+          : `Not delivered: ${this.me} has too many unread messages from people not on their buddy list. Try again later.`,
+    };
   }
 
   /** SPAM control: per sender, and for the whole inbox. */
   private limit(sender: string): RcDeliverReply | null {
     const now = this.now();
-    const perSender = take(this.senderBuckets.get(sender), now, this.rates.sender);
+    const perSender = take(this.senderBuckets.get(sender), now, this.limits.sender);
     if (!perSender.ok) return tooFast(perSender.retryAfterMs);
-    const perInbox = take(this.inboxBucket, now, this.rates.inbox);
+    const perInbox = take(this.inboxBucket, now, this.limits.inbox);
     if (!perInbox.ok) return tooFast(perInbox.retryAfterMs);
     this.senderBuckets.set(sender, perSender.bucket);
     this.inboxBucket = perInbox.bucket;

@@ -127,13 +127,17 @@ export default class UserRoom implements Party.Server {
     const privacy = new PrivacySettings(room.id, new PrivacyStore(room.storage), rooms, async (affected) => {
       await parts.subscriptions.reevaluate(affected);
       this.toOwnTabs({ type: "privacy.updated" });
+      void parts.inbox.releaseHeldReceipts(); // a lifted polite block, or someone let in
     });
     const subscriptions = new Subscriptions(
       watchStore,
       () => parts.presentity,
       () => privacy,
       {
-        toSelf: (subscriber) => this.toOwnTabs({ type: "subscriber.updated", subscriber }),
+        toSelf: (subscriber) => {
+          this.toOwnTabs({ type: "subscriber.updated", subscriber });
+          void parts.inbox?.releaseHeldReceipts(); // an approved watcher now sees me
+        },
         watcherToSelf: (watcher) => this.toOwnTabs({ type: "watcher.updated", watcher }),
         watcherRemovedToSelf: (id) => this.toOwnTabs({ type: "watcher.removed", id }),
         tellSubscriber: (watcher, state, view, seq) =>
@@ -150,8 +154,10 @@ export default class UserRoom implements Party.Server {
       new PresenceStore(room.storage),
       () => subscriptions.all(),
       {
-        toSelf: (view, chosen, devices) =>
-          this.toOwnTabs({ type: "presence.self", presence: { view, chosen, devices } }),
+        toSelf: (view, chosen, devices) => {
+          this.toOwnTabs({ type: "presence.self", presence: { view, chosen, devices } });
+          void parts.inbox?.releaseHeldReceipts(); // whom I show OPEN may have changed
+        },
         viewFor: (watcher, view) => subscriptions.transform(watcher, view),
         notify: (watcher, view, seq) => channels.tell(watcher, { state: "active", view, seq }),
       },
@@ -190,7 +196,7 @@ export default class UserRoom implements Party.Server {
         conversationDeleted: (conversation) => this.toOwnTabs({ type: "conversation.deleted", conversation }),
         typing: (from, typing) => this.toOwnTabs({ type: "typing", from, typing }),
       },
-      { sender: this.config.senderRate, inbox: this.config.inboxRate },
+      { sender: this.config.senderRate, inbox: this.config.inboxRate, quota: this.config.inboxQuota },
       now,
     );
     const app = createRoomApp(
@@ -405,12 +411,9 @@ export default class UserRoom implements Party.Server {
       case "message.read":
         await parts.inbox.read(message.conversation.toLowerCase(), message.upToSeq);
         return;
-      case "typing": {
-        const to = message.to.toLowerCase();
-        if (to === this.room.id) return;
-        void parts.rooms.call(to, "/rc/typing", { typing: message.typing }).catch(() => undefined);
+      case "typing":
+        parts.inbox.typingTo(message.to.toLowerCase(), message.typing);
         return;
-      }
       default: {
         const unhandled: never = message;
         throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);

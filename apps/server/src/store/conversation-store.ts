@@ -11,6 +11,14 @@ export type ConversationMeta = {
   readUpTo: number;
   /** Received messages after readUpTo. */
   unread: number;
+  /** The bytes of their text (for the quota of people outside my buddy list). Absent: 0. */
+  unreadBytes?: number;
+  /**
+   * Read receipts went to the peer for received messages up to this seq; those after it, up to
+   * readUpTo, are held until the peer may see me OPEN. Absent (older metas): up to readUpTo.
+   */
+  receiptsUpTo?: number;
+  /** The newest message, its text cut to a short preview (the list needs no more). */
   last?: StoredMessage;
 };
 
@@ -92,12 +100,11 @@ export class ConversationStore {
   }
 
   /**
-   * Deletes my copy of a message. Its id stays known, so a late resend of it is recognized as
-   * a duplicate and does not bring it back.
+   * Deletes my copy of a message (its meta is stored apart). Its id stays known, so a late resend
+   * of it is recognized as a duplicate and does not bring it back.
    */
-  async deleteMessage(message: StoredMessage, meta: ConversationMeta): Promise<void> {
+  async deleteMessage(message: StoredMessage): Promise<void> {
     await this.storage.delete(messageKey(message.conversation, message.seq));
-    await this.putMeta(meta);
   }
 
   /** Deletes a whole conversation, page by page (storage deletes at most 128 keys at once). */
