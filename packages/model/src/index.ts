@@ -11,6 +11,7 @@ export * from "./pidf.ts";
 export * from "./presence-aggregate.ts";
 export * from "./presence-input.ts";
 export * from "./subscriber-limits.ts";
+export * from "./subscription-plan.ts";
 export * from "./token-bucket.ts";
 export * from "./visibility-rules.ts";
 export * from "./watcher-activity.ts";

@@ -12,8 +12,13 @@ import {
   FETCH_RATE,
   isExpired,
   isPossibleStalker,
+  type LiveSubscription,
+  nextForFreedPlace,
+  planReevaluation,
+  politeSince,
   type RatePolicy,
   recordWatch,
+  type SubscriberCounts,
   type SubscriberLimits,
   subscriptionState,
   take,
@@ -159,11 +164,8 @@ export class Subscriptions {
     });
     const answer = record?.answer;
     const state = subscriptionState(decision, answer);
-    const politeSince =
-      decision.action === "polite-block"
-        ? (record?.politeSince ?? this.presentity().signedOutSince())
-        : undefined;
-    const view = viewForWatcher(this.presentity().view().view, decision, answer, politeSince ?? undefined);
+    const since = politeSince(decision.action, record?.politeSince, this.presentity().signedOutSince());
+    const view = viewForWatcher(this.presentity().view().view, decision, answer, since);
     return { watcher, decision, state, view };
   }
 
@@ -329,48 +331,31 @@ export class Subscriptions {
         const record = this.watchers.get(watcherKey(watcher, anonymous));
         if (!record) continue;
         const { decision } = this.decide(watcher, anonymous);
-        const politeSince =
-          decision.action === "polite-block"
-            ? (record.politeSince ?? presentity.signedOutSince())
-            : undefined;
-        if ((record.politeSince ?? undefined) !== politeSince) {
-          await this.putWatcher({ ...record, politeSince: politeSince ?? null });
+        const since = politeSince(decision.action, record.politeSince, presentity.signedOutSince());
+        if ((record.politeSince ?? undefined) !== since) {
+          await this.putWatcher({ ...record, politeSince: since ?? null });
         }
       }
     }
     const tells: Promise<void>[] = [];
-    const counts = countSubscriptions(this.states());
-    // What takes access away goes first, so that the places it frees can be given in this pass.
-    const changes = handles.map((watcher) => {
-      const subscriber = this.subscribers.get(watcher);
-      const live = subscriber && subscriber.state !== "ended" ? subscriber : undefined;
-      return { watcher, subscriber: live, decided: live ? this.decide(watcher).state : undefined };
-    });
-    changes.sort((a, b) => Number(a.decided === "active") - Number(b.decided === "active"));
-    for (const { watcher, subscriber, decided } of changes) {
+    const live = this.live(handles);
+    const liveHandles = new Set(live.map((s) => s.handle));
+    for (const watcher of handles) {
+      if (!liveHandles.has(watcher)) this.emitWatcher(this.current(watcher)); // a fetcher's row shows the new answer too
+    }
+    for (const { handle: watcher, from, to } of planReevaluation(live, this.counts(), this.limits)) {
       const record = this.current(watcher);
-      if (!subscriber || decided === undefined) {
-        this.emitWatcher(record); // a fetcher's row shows the new answer too
-        continue;
-      }
-      // Seeing less always happens at once; seeing more only while there is room: a watcher
-      // the rules now let in while every place is taken keeps waiting.
-      const full =
-        decided === "active" &&
-        admitSubscription(counts, this.limits, subscriber.state, decided).kind === "full";
-      const state = full ? subscriber.state : decided;
-      if (state !== subscriber.state) {
-        counts[subscriber.state as Exclude<SubscriptionState, "ended">]--;
-        counts[state as Exclude<SubscriptionState, "ended">]++;
-        await this.saveSubscriber({ ...subscriber, state, decidedAt: this.now() });
-        if (state === "active") presentity.welcome(watcher);
+      const subscriber = this.subscribers.get(watcher);
+      if (to !== from && subscriber) {
+        await this.saveSubscriber({ ...subscriber, state: to, decidedAt: this.now() });
+        if (to === "active") presentity.welcome(watcher);
         else presentity.forget(watcher);
         const { view } = this.viewFor(watcher);
-        const told = this.outlets.tellSubscriber(watcher, state, view ?? undefined, presentity.bumpSeq());
+        const told = this.outlets.tellSubscriber(watcher, to, view ?? undefined, presentity.bumpSeq());
         // Waiting for an anonymous watcher's room would make this answer slower for the right
         // guess of who they are; their room catches up on its next refresh if this is lost.
         if (!record?.anonymous) tells.push(told);
-      } else if (state === "active") {
+      } else if (to === "active") {
         const { view } = this.viewFor(watcher);
         if (view) presentity.resend(watcher, view);
       }
@@ -405,10 +390,23 @@ export class Subscriptions {
 
   /** An active place came free: the longest-waiting watcher the rules let in takes it. */
   private async fillFreedPlace(): Promise<void> {
-    const next = [...this.subscribers.values()]
-      .filter((s) => s.state !== "active" && s.state !== "ended" && this.decide(s.handle).state === "active")
-      .sort((a, b) => a.requestedAt - b.requestedAt)[0];
-    if (next) await this.reevaluate({ watcher: next.handle });
+    const next = nextForFreedPlace(this.live(this.subscribers.keys()));
+    if (next !== undefined) await this.reevaluate({ watcher: next });
+  }
+
+  /** The subscriptions of these watchers that are not ended, with what the rules decide for each now. */
+  private live(handles: Iterable<string>): LiveSubscription[] {
+    const result: LiveSubscription[] = [];
+    for (const handle of handles) {
+      const s = this.subscribers.get(handle);
+      if (!s || s.state === "ended") continue;
+      result.push({ handle, state: s.state, requestedAt: s.requestedAt, decided: this.decide(handle).state });
+    }
+    return result;
+  }
+
+  private counts(): SubscriberCounts {
+    return countSubscriptions(this.states());
   }
 
   /** How the principal's tabs know a watcher record: by alias when anonymous. */
@@ -422,7 +420,7 @@ export class Subscriptions {
   }
 
   private admit(previous: SubscriptionState | undefined, next: SubscriptionState): Admission {
-    return admitSubscription(countSubscriptions(this.states()), this.limits, previous, next);
+    return admitSubscription(this.counts(), this.limits, previous, next);
   }
 
   /**
@@ -575,8 +573,10 @@ export class Subscriptions {
       anonymous,
       activity: recordWatch(existing?.activity, now, this.policy),
     } as WatcherRecord;
-    if (this.decide(watcher, anonymous).decision.action === "polite-block" && record.politeSince == null) {
-      record.politeSince = this.presentity().signedOutSince() ?? null;
+    const { action } = this.decide(watcher, anonymous).decision;
+    if (action === "polite-block") {
+      record.politeSince =
+        politeSince(action, record.politeSince, this.presentity().signedOutSince()) ?? null;
     }
     update(record);
     if (write === "deferred" && existing) {
