@@ -66,6 +66,11 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       lockMs,
       maxLockMs: Math.max(lockMs, DEFAULT_LOCKOUT_POLICY.maxLockMs),
       maxFailures: positiveNumber(env.LOCKOUT_MAX_FAILURES, DEFAULT_LOCKOUT_POLICY.maxFailures),
+      handleMaxFailures: positiveNumber(
+        env.LOCKOUT_HANDLE_MAX_FAILURES,
+        DEFAULT_LOCKOUT_POLICY.handleMaxFailures,
+      ),
+      maxTracked: positiveNumber(env.LOCKOUT_MAX_TRACKED, DEFAULT_LOCKOUT_POLICY.maxTracked),
     },
     extraOrigins:
       typeof env.ALLOWED_ORIGINS === "string" ? env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],

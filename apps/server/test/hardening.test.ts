@@ -1,11 +1,14 @@
+import { request } from "node:http";
 import { LIMITS } from "@pim/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uniqueHandle } from "./harness/client.ts";
+import { PASSWORD, post, uniqueHandle } from "./harness/client.ts";
 import { startServer, type TestServer } from "./harness/server.ts";
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({
+    vars: { LOCKOUT_MS: "60000", LOCKOUT_MAX_FAILURES: "3", LOCKOUT_HANDLE_MAX_FAILURES: "6" },
+  });
 });
 afterAll(async () => {
   await server?.dispose();
@@ -16,42 +19,59 @@ async function errorOf(response: Response) {
   return { status: response.status, ...body.error };
 }
 
-/** A body sent slowly, in chunks, with no content-length; says how much went and whether it ended. */
-function slowBody(totalBytes: number, chunkBytes = 8 * 1024, everyMs = 5) {
+/**
+ * POSTs a body slowly, in chunks, with no content-length (node:http, which hands over the answer
+ * even when the server stops reading and closes while the body is still going out).
+ */
+function postSlowly(url: string, totalBytes: number, chunkBytes = 8 * 1024, everyMs = 5) {
   const progress = { sent: 0, finished: false };
-  const chunk = new TextEncoder().encode("x".repeat(chunkBytes));
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
+  const chunk = "x".repeat(chunkBytes);
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(url, { method: "POST", headers: { "content-type": "application/json" } });
+    let answered = false;
+    const timer = setInterval(() => {
+      if (answered) return;
       if (progress.sent >= totalBytes) {
+        clearInterval(timer);
         progress.finished = true;
-        controller.close();
+        req.end();
         return;
       }
-      await new Promise((r) => setTimeout(r, everyMs));
-      controller.enqueue(chunk);
-      progress.sent += chunk.byteLength;
-    },
+      req.write(chunk);
+      progress.sent += chunk.length;
+    }, everyMs);
+    req.on("response", (res) => {
+      answered = true;
+      clearInterval(timer);
+      let body = "";
+      res.on("data", (data) => {
+        body += String(data);
+      });
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, body });
+        req.destroy();
+      });
+    });
+    req.on("error", (error) => {
+      clearInterval(timer);
+      if (!answered) reject(error);
+    });
   });
-  return { stream, progress };
+  return { answer, progress };
 }
 
 describe("request bodies are counted while they arrive", () => {
   it("a chunked body far over the limit is refused with 413 while the client is still sending", async () => {
     const handle = uniqueHandle("chunky");
     // 32 MiB at 8 KiB every 5 ms takes over 20 s to send.
-    const { stream, progress } = slowBody(32 * 1024 * 1024);
     const started = Date.now();
-    const response = await fetch(`${server.url}/parties/user/${handle}/signin`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: stream,
-      duplex: "half",
-    } as RequestInit);
-    expect(await errorOf(response)).toMatchObject({ status: 413, code: "too_large" });
+    const { answer, progress } = postSlowly(`${server.url}/parties/user/${handle}/signin`, 32 * 1024 * 1024);
+    const { status, body } = await answer;
+    expect(status).toBe(413);
+    expect(JSON.parse(body)).toMatchObject({ error: { code: "too_large" } });
     expect(progress.finished).toBe(false);
     expect(progress.sent).toBeLessThan(4 * 1024 * 1024);
     expect(Date.now() - started).toBeLessThan(10_000);
-    await stream.cancel().catch(() => {});
   });
 
   it("a chunked body within the limit is read whole", async () => {
@@ -73,5 +93,86 @@ describe("request bodies are counted while they arrive", () => {
     } as RequestInit);
     expect(response.status).toBe(201);
     expect(LIMITS.maxBodyBytes).toBeGreaterThan(text.length);
+  });
+});
+
+describe("a stranger's wrong passwords do not lock the owner out", () => {
+  const from = (address: string, cookie?: string) => ({
+    "cf-connecting-ip": address,
+    origin: server.origin,
+    ...(cookie ? { cookie } : {}),
+  });
+  const signInFrom = (handle: string, password: string, address: string, cookie?: string) =>
+    post(server, `/parties/user/${handle}/signin`, { handle, password }, from(address, cookie));
+  const cookieNamed = (response: Response, name: string) =>
+    response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith(`${name}=`))
+      ?.split(";")[0];
+
+  it("counts per address; the owner's browser, known by its device cookie, still signs in", async () => {
+    const handle = uniqueHandle("owner");
+    const created = await post(
+      server,
+      `/parties/user/${handle}/signup`,
+      { handle, password: PASSWORD },
+      from("192.0.2.10"),
+    );
+    expect(created.status).toBe(201);
+    const device = created.headers.getSetCookie().find((c) => c.startsWith("pim_device="));
+    expect(device).toMatch(
+      new RegExp(`Path=/parties/user/${handle}; HttpOnly; SameSite=Strict; Max-Age=\\d+`),
+    );
+    const deviceCookie = cookieNamed(created, "pim_device") as string;
+
+    // A stranger guesses from one address until it is locked, even with the right password.
+    const stranger = "198.51.100.7";
+    expect((await signInFrom(handle, "wrong guess 1", stranger)).status).toBe(401);
+    expect((await signInFrom(handle, "wrong guess 2", stranger)).status).toBe(401);
+    expect(await errorOf(await signInFrom(handle, "wrong guess 3", stranger))).toMatchObject({
+      status: 429,
+      code: "locked_out",
+    });
+    expect((await signInFrom(handle, PASSWORD, stranger)).status).toBe(429);
+
+    // The owner's browser gets through, even from the stranger's very address, and keeps its device.
+    const owner = await signInFrom(handle, PASSWORD, stranger, deviceCookie);
+    expect(owner.status).toBe(200);
+    expect(cookieNamed(owner, "pim_device")?.split(":")[2]).toBe(deviceCookie.split(":")[2]);
+    // A new address without the cookie is not held up by another address's failures.
+    expect((await signInFrom(handle, PASSWORD, "203.0.113.9")).status).toBe(200);
+
+    // Many addresses together: past the handle's limit every address without the cookie waits...
+    expect((await signInFrom(handle, "spread guess", "192.0.2.1")).status).toBe(401);
+    expect((await signInFrom(handle, "spread guess", "192.0.2.1")).status).toBe(401);
+    expect((await signInFrom(handle, "spread guess", "192.0.2.2")).status).toBe(429);
+    expect(await errorOf(await signInFrom(handle, PASSWORD, "192.0.2.50"))).toMatchObject({
+      status: 429,
+      code: "locked_out",
+    });
+    // ...but not the owner's browser.
+    expect((await signInFrom(handle, PASSWORD, "192.0.2.50", deviceCookie)).status).toBe(200);
+  });
+
+  it("another principal's device cookie is no device cookie here", async () => {
+    const handle = uniqueHandle("victim");
+    const other = uniqueHandle("other");
+    for (const h of [handle, other]) {
+      const r = await post(
+        server,
+        `/parties/user/${h}/signup`,
+        { handle: h, password: PASSWORD },
+        from("192.0.2.20"),
+      );
+      expect(r.status).toBe(201);
+      if (h === other) {
+        const otherDevice = cookieNamed(r, "pim_device") as string;
+        const statuses = [];
+        for (let i = 0; i < 3; i++)
+          statuses.push((await signInFrom(handle, `wrong guess ${i}`, "198.51.100.8")).status);
+        expect(statuses).toEqual([401, 401, 429]);
+        expect((await signInFrom(handle, PASSWORD, "198.51.100.8", otherDevice)).status).toBe(429);
+      }
+    }
   });
 });
