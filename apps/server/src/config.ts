@@ -1,5 +1,6 @@
 import {
   DEFAULT_LOCKOUT_POLICY,
+  DEFAULT_SOCKET_LIMITS,
   DEFAULT_SUBSCRIBER_LIMITS,
   DEFAULT_WATCHER_POLICY,
   INBOX_RATE,
@@ -7,6 +8,7 @@ import {
   type RatePolicy,
   SENDER_RATE,
   SIGN_UP_RATE,
+  type SocketLimits,
   type SubscriberLimits,
   type WatcherPolicy,
 } from "@pim/model";
@@ -32,6 +34,8 @@ export type ServerConfig = {
   signUpRate: RatePolicy;
   /** Subscriptions kept per principal: active, waiting for an answer, refused. */
   subscriberLimits: SubscriberLimits;
+  /** Sockets per session and per principal, and how often connecting refreshes every buddy. */
+  sockets: SocketLimits;
 };
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -94,6 +98,11 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       active: positiveNumber(env.MAX_SUBSCRIBERS, DEFAULT_SUBSCRIBER_LIMITS.active),
       waiting: positiveNumber(env.MAX_WAITING_REQUESTS, DEFAULT_SUBSCRIBER_LIMITS.waiting),
       refused: positiveNumber(env.MAX_REFUSED_KEPT, DEFAULT_SUBSCRIBER_LIMITS.refused),
+    },
+    sockets: {
+      perSession: positiveNumber(env.MAX_SOCKETS_PER_SESSION, DEFAULT_SOCKET_LIMITS.perSession),
+      perPrincipal: positiveNumber(env.MAX_SOCKETS_PER_PRINCIPAL, DEFAULT_SOCKET_LIMITS.perPrincipal),
+      refreshEveryMs: positiveNumber(env.BUDDY_REFRESH_EVERY_MS, DEFAULT_SOCKET_LIMITS.refreshEveryMs),
     },
   };
 }

@@ -1,13 +1,30 @@
 import { request } from "node:http";
-import { LIMITS } from "@pim/protocol";
+import { CLOSE_CODES, LIMITS } from "@pim/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD, post, uniqueHandle } from "./harness/client.ts";
+import {
+  connect,
+  openSocket,
+  PASSWORD,
+  post,
+  roomApi,
+  type Session,
+  signIn,
+  signUp,
+  uniqueHandle,
+} from "./harness/client.ts";
 import { startServer, type TestServer } from "./harness/server.ts";
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startServer({
-    vars: { LOCKOUT_MS: "60000", LOCKOUT_MAX_FAILURES: "3", LOCKOUT_HANDLE_MAX_FAILURES: "6" },
+    vars: {
+      LOCKOUT_MS: "60000",
+      LOCKOUT_MAX_FAILURES: "3",
+      LOCKOUT_HANDLE_MAX_FAILURES: "6",
+      MAX_SOCKETS_PER_SESSION: "3",
+      MAX_SOCKETS_PER_PRINCIPAL: "5",
+      BUDDY_REFRESH_EVERY_MS: "60000",
+    },
   });
 });
 afterAll(async () => {
@@ -174,5 +191,77 @@ describe("a stranger's wrong passwords do not lock the owner out", () => {
         expect((await signInFrom(handle, PASSWORD, "198.51.100.8", otherDevice)).status).toBe(429);
       }
     }
+  });
+});
+
+describe("sockets per principal are bounded", () => {
+  const tab = (session: Session) =>
+    openSocket(server, session.handle, { cookie: session.cookie, origin: server.origin });
+
+  it("refuses sockets past the session's and the principal's limits, saying which", async () => {
+    const first = await signUp(server);
+    const sessionTabs = await Promise.all([
+      connect(server, first),
+      connect(server, first),
+      connect(server, first),
+    ]);
+    const extra = await tab(first);
+    expect(await extra.waitClosed()).toEqual({
+      code: CLOSE_CODES.tooManySockets,
+      reason: "Too many open tabs for this sign-in (at most 3).",
+    });
+    expect(extra.messages.some((m) => m.type === "hello")).toBe(false);
+
+    // Another sign-in of the same principal has its own allowance, up to the principal's.
+    const second = await signIn(server, first.handle);
+    const otherTabs = [await connect(server, second), await connect(server, second)];
+    const overPrincipal = await tab(second);
+    expect(await overPrincipal.waitClosed()).toEqual({
+      code: CLOSE_CODES.tooManySockets,
+      reason: "Too many open tabs and devices (at most 5).",
+    });
+
+    // The open ones are served as usual, and a closed tab makes room for a new one.
+    sessionTabs[0]?.send({ type: "ping", id: "still here" });
+    await expect(sessionTabs[0]?.next("pong")).resolves.toMatchObject({ id: "still here" });
+    sessionTabs[1]?.close();
+    await expect
+      .poll(
+        async () => {
+          const again = await tab(first);
+          try {
+            await again.next("hello", undefined, 2_000);
+            again.close();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    for (const socket of [...sessionTabs, ...otherTabs]) socket?.close();
+  });
+
+  it("a socket connecting soon after another does not refresh every buddy again", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    expect((await roomApi(server, bob).post("/buddies", { handle: alice.handle })).status).toBe(201);
+    await roomApi(server, alice).post(`/subscribers/${bob.handle}`, { decision: "approve" });
+    const aliceTab = await connect(server, alice);
+    const bobFirst = await connect(server, bob);
+    await bobFirst.next("buddies");
+    // Past the notification pacing window, so the next change goes out at once.
+    await new Promise((r) => setTimeout(r, 1_200));
+    await roomApi(server, alice).post("/presence", { note: "first" });
+    await bobFirst.next("buddy.updated", (m) => m.buddy.view?.note === "first");
+    // Held back by the pacing for a second; only a refresh would fetch it sooner.
+    await roomApi(server, alice).post("/presence", { note: "second" });
+    const bobSecond = await connect(server, bob);
+    const snapshot = await bobSecond.next("buddies");
+    expect(snapshot.buddies.find((b) => b.handle === alice.handle)?.view?.note).toBe("first");
+    // The held-back change still arrives, on every tab.
+    await bobSecond.next("buddy.updated", (m) => m.buddy.view?.note === "second");
+    for (const socket of [aliceTab, bobFirst, bobSecond]) socket.close();
   });
 });
