@@ -1,4 +1,5 @@
 export * from "./auth.ts";
+export * from "./bidi.ts";
 export * from "./decode.ts";
 export * from "./errors.ts";
 export * from "./handle.ts";

@@ -3,6 +3,7 @@ import {
   CLOSE_CODES,
   type ClientMessage,
   ClientMessageSchema,
+  cleanDeviceLabel,
   decodeFrame,
   inboxAddress,
   isCanonicalHandle,
@@ -494,11 +495,7 @@ function tooManySocketsReason(refusal: "session" | "principal", config: ServerCo
     : `Too many open tabs and devices (at most ${config.sockets.perPrincipal}).`;
 }
 
-/** A readable device label from the socket's query, bounded; "Browser" when absent. */
+/** A readable device label from the socket's query (see `cleanDeviceLabel`); "Browser" when absent. */
 function deviceLabel(raw: string | null): string {
-  const label = (raw ?? "")
-    .replace(/\p{Cc}/gu, "") // control characters have no place in a label
-    .trim()
-    .slice(0, 64);
-  return label || "Browser";
+  return cleanDeviceLabel(raw ?? "") || "Browser";
 }
