@@ -265,3 +265,22 @@ describe("sockets per principal are bounded", () => {
     for (const socket of [aliceTab, bobFirst, bobSecond]) socket.close();
   });
 });
+
+describe("security headers", () => {
+  it("every answer carries them: the app's pages (built or not) and the API", async () => {
+    const page = await fetch(`${server.url}/`, { headers: { "sec-fetch-mode": "navigate" } });
+    expect(page.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
+    expect(page.headers.get("content-security-policy")).toContain(
+      `connect-src 'self' ws://127.0.0.1:${server.port}`,
+    );
+    const api = await fetch(`${server.url}/parties/user/${uniqueHandle("nobody")}/session`);
+    const health = await fetch(`${server.url}/parties/main/health`);
+    for (const response of [page, api, health]) {
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+    expect(api.status).toBe(401);
+    expect(api.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+});

@@ -43,6 +43,8 @@ describe("handles", () => {
     { handle: "...", message: "A handle starts and ends with a letter or a digit." },
     { handle: "support", message: "That handle is reserved." },
     { handle: "Undefined", message: "That handle is reserved." },
+    { handle: "__proto__", message: "A handle starts and ends with a letter or a digit." },
+    { handle: "-bob smith!", message: "A handle may use only letters, digits, '.', '_' and '-'." },
   ])("$handle is refused with: $message", ({ handle, message }) => {
     const parsed = HandleSchema.safeParse(handle);
     expect(parsed.success).toBe(false);

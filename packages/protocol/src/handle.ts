@@ -53,8 +53,12 @@ export const HandleSchema = z
   .min(LIMITS.handleMinLength, `A handle has at least ${LIMITS.handleMinLength} characters.`)
   .max(LIMITS.handleMaxLength, `A handle has at most ${LIMITS.handleMaxLength} characters.`)
   .regex(HANDLE_PATTERN, "A handle may use only letters, digits, '.', '_' and '-'.")
-  .regex(HANDLE_ENDS, "A handle starts and ends with a letter or a digit.")
-  .refine((handle) => !isReservedHandle(handle), "That handle is reserved.");
+  // Each rule speaks only when the ones before it hold, so a handle gets one reason at a time.
+  .refine(
+    (handle) => !HANDLE_PATTERN.test(handle) || HANDLE_ENDS.test(handle),
+    "A handle starts and ends with a letter or a digit.",
+  )
+  .refine((handle) => !HANDLE_ENDS.test(handle) || !isReservedHandle(handle), "That handle is reserved.");
 
 export type Handle = z.infer<typeof HandleSchema>;
 

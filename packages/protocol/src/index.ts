@@ -1,3 +1,4 @@
+export * from "./app-policy.ts";
 export * from "./auth.ts";
 export * from "./bidi.ts";
 export * from "./decode.ts";
