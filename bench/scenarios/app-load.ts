@@ -7,7 +7,7 @@ import { createPrincipals, subscribe } from "./population.ts";
 
 export type AppLoadResult = { jsGzipKiB: number; cssGzipKiB: number; buddyListMs: number | null };
 
-const DIST = join(import.meta.dirname, "../../apps/web/dist/assets");
+const DIST = join(import.meta.dirname, "../../apps/web/dist/parties/app/assets");
 
 function gzipKiB(ext: string): number {
   let bytes = 0;

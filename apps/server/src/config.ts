@@ -1,5 +1,6 @@
 import {
   DEFAULT_LOCKOUT_POLICY,
+  DEFAULT_SOCKET_LIMITS,
   DEFAULT_SUBSCRIBER_LIMITS,
   DEFAULT_WATCHER_POLICY,
   FETCH_RATE,
@@ -10,6 +11,7 @@ import {
   type RatePolicy,
   SENDER_RATE,
   SIGN_UP_RATE,
+  type SocketLimits,
   type SubscriberLimits,
   type WatcherPolicy,
 } from "@pim/model";
@@ -39,6 +41,8 @@ export type ServerConfig = {
   fetchRate: RatePolicy;
   /** Subscriptions kept per principal: active, waiting for an answer, refused. */
   subscriberLimits: SubscriberLimits;
+  /** Sockets per session and per principal, and how often connecting refreshes every buddy. */
+  sockets: SocketLimits;
 };
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -73,6 +77,11 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       lockMs,
       maxLockMs: Math.max(lockMs, DEFAULT_LOCKOUT_POLICY.maxLockMs),
       maxFailures: positiveNumber(env.LOCKOUT_MAX_FAILURES, DEFAULT_LOCKOUT_POLICY.maxFailures),
+      handleMaxFailures: positiveNumber(
+        env.LOCKOUT_HANDLE_MAX_FAILURES,
+        DEFAULT_LOCKOUT_POLICY.handleMaxFailures,
+      ),
+      maxTracked: positiveNumber(env.LOCKOUT_MAX_TRACKED, DEFAULT_LOCKOUT_POLICY.maxTracked),
     },
     extraOrigins:
       typeof env.ALLOWED_ORIGINS === "string" ? env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
@@ -104,6 +113,11 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       active: positiveNumber(env.MAX_SUBSCRIBERS, DEFAULT_SUBSCRIBER_LIMITS.active),
       waiting: positiveNumber(env.MAX_WAITING_REQUESTS, DEFAULT_SUBSCRIBER_LIMITS.waiting),
       refused: positiveNumber(env.MAX_REFUSED_KEPT, DEFAULT_SUBSCRIBER_LIMITS.refused),
+    },
+    sockets: {
+      perSession: positiveNumber(env.MAX_SOCKETS_PER_SESSION, DEFAULT_SOCKET_LIMITS.perSession),
+      perPrincipal: positiveNumber(env.MAX_SOCKETS_PER_PRINCIPAL, DEFAULT_SOCKET_LIMITS.perPrincipal),
+      refreshEveryMs: positiveNumber(env.BUDDY_REFRESH_EVERY_MS, DEFAULT_SOCKET_LIMITS.refreshEveryMs),
     },
   };
 }

@@ -1,3 +1,5 @@
+// First, before any schema is built: see the file.
+import "./lib/zod-jitless.ts";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";

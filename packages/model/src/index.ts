@@ -10,6 +10,7 @@ export * from "./notification-coalescing.ts";
 export * from "./pidf.ts";
 export * from "./presence-aggregate.ts";
 export * from "./presence-input.ts";
+export * from "./socket-limits.ts";
 export * from "./subscriber-limits.ts";
 export * from "./subscription-plan.ts";
 export * from "./token-bucket.ts";

@@ -1,12 +1,14 @@
 import { z } from "zod";
+import { cleanDeviceLabel } from "./bidi.ts";
 import { HandleSchema, PasswordSchema } from "./handle.ts";
+import { LIMITS } from "./limits.ts";
 
 /** POST /parties/user/:handle/signup and /signin */
 export const CredentialsSchema = z.object({
   handle: HandleSchema,
   password: PasswordSchema,
   /** A readable label for this device ("Firefox on Linux"), shown in session lists. */
-  device: z.string().max(64).optional(),
+  device: z.string().max(LIMITS.deviceLabelMaxLength).transform(cleanDeviceLabel).optional(),
 });
 export type Credentials = z.infer<typeof CredentialsSchema>;
 

@@ -41,4 +41,6 @@ export const CLOSE_CODES = {
   forbidden: 4403,
   /** A frame over the size limit. */
   tooLarge: 1009,
+  /** Too many sockets open for the session or the principal; the reason says which limit. */
+  tooManySockets: 4429,
 } as const;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { canonicalHandle, HandleSchema, inboxAddress, isCanonicalHandle, PasswordSchema } from "./handle.ts";
+import {
+  canonicalHandle,
+  HandleSchema,
+  inboxAddress,
+  isCanonicalHandle,
+  isReservedHandle,
+  PasswordSchema,
+} from "./handle.ts";
 
 describe("handles", () => {
   it.each([
@@ -13,8 +20,44 @@ describe("handles", () => {
     { handle: "slash/in", valid: false },
     { handle: "émile", valid: false },
     { handle: "", valid: false },
+    { handle: "a.b", valid: true },
+    { handle: "1-9", valid: true },
+    { handle: "...", valid: false },
+    { handle: "_x1", valid: false },
+    { handle: "x1_", valid: false },
+    { handle: "-ab", valid: false },
+    { handle: "ab.", valid: false },
+    { handle: "__proto__", valid: false },
+    { handle: "constructor", valid: false },
+    { handle: "Constructor", valid: false },
+    { handle: "ADMIN", valid: false },
+    { handle: "admins", valid: true },
+    { handle: "pim", valid: false },
+    { handle: "pim-team", valid: true },
   ])("$handle is valid: $valid", ({ handle, valid }) => {
     expect(HandleSchema.safeParse(handle).success).toBe(valid);
+  });
+
+  it.each([
+    { handle: "_x1", message: "A handle starts and ends with a letter or a digit." },
+    { handle: "...", message: "A handle starts and ends with a letter or a digit." },
+    { handle: "support", message: "That handle is reserved." },
+    { handle: "Undefined", message: "That handle is reserved." },
+    { handle: "__proto__", message: "A handle starts and ends with a letter or a digit." },
+    { handle: "-bob smith!", message: "A handle may use only letters, digits, '.', '_' and '-'." },
+  ])("$handle is refused with: $message", ({ handle, message }) => {
+    const parsed = HandleSchema.safeParse(handle);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.message)).toEqual([message]);
+  });
+
+  it("reserves every name on Object.prototype, and the words that read as the system", () => {
+    for (const name of [...Object.getOwnPropertyNames(Object.prototype), "prototype"]) {
+      expect(isReservedHandle(name), name).toBe(true);
+    }
+    const words =
+      "admin administrator root system support security help api null undefined anonymous everyone me pim";
+    for (const word of words.split(" ")) expect(isReservedHandle(word), word).toBe(true);
   });
 
   it("folds case for identity and addresses", () => {

@@ -2,16 +2,63 @@ import { z } from "zod";
 import { LIMITS } from "./limits.ts";
 
 const HANDLE_PATTERN = /^[A-Za-z0-9._-]+$/;
+const HANDLE_ENDS = /^[A-Za-z0-9](?:.*[A-Za-z0-9])?$/;
 
 /**
- * A principal's handle as typed by a person: 3-32 letters, digits, `.`, `_`, `-`.
- * Handles are unique regardless of case; `canonicalHandle` gives the room id.
+ * Handles that read as the system or as a word of the code: every name on `Object.prototype`
+ * (lower case, as handles are compared), `prototype`, and words a person could be fooled by.
+ */
+export const RESERVED_HANDLES: ReadonlySet<string> = new Set([
+  "__proto__",
+  "__definegetter__",
+  "__definesetter__",
+  "__lookupgetter__",
+  "__lookupsetter__",
+  "constructor",
+  "hasownproperty",
+  "isprototypeof",
+  "propertyisenumerable",
+  "tolocalestring",
+  "tostring",
+  "valueof",
+  "prototype",
+  "admin",
+  "administrator",
+  "root",
+  "system",
+  "support",
+  "security",
+  "help",
+  "api",
+  "null",
+  "undefined",
+  "anonymous",
+  "everyone",
+  "me",
+  "pim",
+]);
+
+/** True when a handle, in any case, is one no principal may have. */
+export function isReservedHandle(handle: string): boolean {
+  return RESERVED_HANDLES.has(handle.toLowerCase());
+}
+
+/**
+ * A principal's handle as typed by a person: 3-32 letters, digits, `.`, `_`, `-`, starting and
+ * ending with a letter or digit, and not reserved. Handles are unique regardless of case;
+ * `canonicalHandle` gives the room id.
  */
 export const HandleSchema = z
   .string()
   .min(LIMITS.handleMinLength, `A handle has at least ${LIMITS.handleMinLength} characters.`)
   .max(LIMITS.handleMaxLength, `A handle has at most ${LIMITS.handleMaxLength} characters.`)
-  .regex(HANDLE_PATTERN, "A handle may use only letters, digits, '.', '_' and '-'.");
+  .regex(HANDLE_PATTERN, "A handle may use only letters, digits, '.', '_' and '-'.")
+  // Each rule speaks only when the ones before it hold, so a handle gets one reason at a time.
+  .refine(
+    (handle) => !HANDLE_PATTERN.test(handle) || HANDLE_ENDS.test(handle),
+    "A handle starts and ends with a letter or a digit.",
+  )
+  .refine((handle) => !HANDLE_ENDS.test(handle) || !isReservedHandle(handle), "That handle is reserved.");
 
 export type Handle = z.infer<typeof HandleSchema>;
 

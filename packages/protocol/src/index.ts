@@ -1,4 +1,6 @@
+export * from "./app-policy.ts";
 export * from "./auth.ts";
+export * from "./bidi.ts";
 export * from "./decode.ts";
 export * from "./errors.ts";
 export * from "./handle.ts";

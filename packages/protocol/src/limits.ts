@@ -4,6 +4,8 @@ export const LIMITS = {
   maxFrameBytes: 64 * 1024,
   /** Largest HTTP request body a room accepts, in bytes. */
   maxBodyBytes: 16 * 1024,
+  /** Largest body of a room-to-room call (a whole message or a page of receipt ids, JSON-escaped). */
+  maxRoomCallBodyBytes: 128 * 1024,
   handleMinLength: 3,
   handleMaxLength: 32,
   passwordMinLength: 8,

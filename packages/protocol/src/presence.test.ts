@@ -18,6 +18,11 @@ describe("NoteSchema", () => {
     ["U+FFFE", "odd\uFFFE", "control characters"],
     ["a lone surrogate", "half \uD83C", "valid Unicode"],
     ["a lone low surrogate", "\uDF5C half", "valid Unicode"],
+    ["a right-to-left override", "lunch \u202Eemit", "direction of text"],
+    ["a left-to-right embedding", "\u202Alunch", "direction of text"],
+    ["an isolate", "\u2066lunch\u2069", "direction of text"],
+    ["a right-to-left mark", "lunch\u200F", "direction of text"],
+    ["an Arabic letter mark", "\u061Clunch", "direction of text"],
   ])("refuses %s, saying why", (_what, note, why) => {
     const parsed = NoteSchema.safeParse(note);
     expect(parsed.success).toBe(false);

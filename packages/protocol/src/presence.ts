@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BIDI_CONTROL } from "./bidi.ts";
 import { LIMITS } from "./limits.ts";
 import { utf8Length } from "./utf8.ts";
 
@@ -17,7 +18,11 @@ export const NoteSchema = z
   .max(LIMITS.noteMaxLength, `A note has at most ${LIMITS.noteMaxLength} characters.`)
   // A note is one line of text that every watcher's client and PIDF document must carry.
   .refine((note) => !/[\p{Cc}\uFFFE\uFFFF]/u.test(note), "A note cannot contain control characters.")
-  .refine((note) => !LONE_SURROGATE.test(note), "A note must be valid Unicode text.");
+  .refine((note) => !LONE_SURROGATE.test(note), "A note must be valid Unicode text.")
+  .refine(
+    (note) => !BIDI_CONTROL.test(note),
+    "A note cannot contain characters that change the direction of text.",
+  );
 
 /** OTHER PRESENCE MARKUP: a small free-form object (an emoji, "in a meeting until 15:00"). */
 export const MarkupSchema = z

@@ -1,7 +1,7 @@
 const encoder = new TextEncoder();
 
 /** What a derived key may be used for: one secret, separate keys per purpose. */
-export type KeyPurpose = "session" | "room-call" | "address";
+export type KeyPurpose = "session" | "room-call" | "address" | "device";
 
 const cache = new Map<string, Promise<CryptoKey>>();
 

@@ -15,6 +15,7 @@ import { messageRoutes } from "./routes/message-routes.ts";
 import { presenceRoutes } from "./routes/presence-routes.ts";
 import { privacyRoutes } from "./routes/privacy-routes.ts";
 import { roomCallRoutes } from "./routes/room-call-routes.ts";
+import { API_SECURITY_HEADERS } from "./security-headers.ts";
 
 /** The parts of a room the routes work with. */
 export type PresenceParts = {
@@ -31,6 +32,10 @@ export type PresenceParts = {
 /** The HTTP API of one principal's room, mounted under /parties/user/<handle>. */
 export function createRoomApp(deps: RoomDeps, parts: PresenceParts) {
   const app = new Hono().basePath("/parties/user/:handle");
+  app.use("*", async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) c.res.headers.set(name, value);
+  });
   app.route("/", authRoutes(deps));
   app.route("/", buddyRoutes(deps, parts.buddies, parts.subscriptions));
   app.route("/", presenceRoutes(deps, parts.presentity, parts.rooms, parts.privacy));

@@ -2,6 +2,7 @@ import { type Bucket, take } from "@pim/model";
 import type * as Party from "partykit/server";
 import { ROOM_CALL_HEADER, verifyRoomCall } from "../auth/room-call.ts";
 import { readConfig, type ServerConfig } from "../config.ts";
+import { readBoundedText } from "../http/read-bounded-text.ts";
 import { GATE_TAKE_PATH } from "../rooms/sign-up-gate.ts";
 
 const NOT_HERE = () => new Response("Not found", { status: 404 });
@@ -32,16 +33,19 @@ export default class SignUpsParty implements Party.Server {
   async onRequest(request: Party.Request): Promise<Response> {
     const path = new URL(request.url).pathname.replace(`/parties/signups/${this.room.id}`, "");
     const header = request.headers.get(ROOM_CALL_HEADER);
-    const body = await request.text();
-    const caller =
-      header && request.method === "POST" && path === GATE_TAKE_PATH
-        ? await verifyRoomCall(
-            this.config.secret,
-            header,
-            { to: this.room.id, method: "POST", path, body },
-            Date.now(),
-          )
-        : null;
+    if (request.method !== "POST" || path !== GATE_TAKE_PATH || !header) return NOT_HERE();
+    let body: string;
+    try {
+      body = await readBoundedText(request as unknown as Request);
+    } catch {
+      return NOT_HERE();
+    }
+    const caller = await verifyRoomCall(
+      this.config.secret,
+      header,
+      { to: this.room.id, method: "POST", path, body },
+      Date.now(),
+    );
     if (!caller) return NOT_HERE();
     const now = Date.now();
     const result = take(await this.room.storage.get<Bucket>("bucket"), now, this.config.signUpRate);

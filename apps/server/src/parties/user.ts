@@ -1,8 +1,9 @@
-import { type Bucket, FRAME_RATE, take } from "@pim/model";
+import { admitSocket, type Bucket, buddyRefreshDue, FRAME_RATE, take } from "@pim/model";
 import {
   CLOSE_CODES,
   type ClientMessage,
   ClientMessageSchema,
+  cleanDeviceLabel,
   decodeFrame,
   inboxAddress,
   isCanonicalHandle,
@@ -100,6 +101,9 @@ export default class UserRoom implements Party.Server {
 
   private readonly config: ServerConfig;
   private parts: Promise<RoomParts> | null = null;
+  /** When a connecting socket last made the room refresh every buddy, and that refresh if running. */
+  private buddiesRefreshedAt: number | null = null;
+  private buddiesRefreshing: Promise<void> | null = null;
 
   constructor(readonly room: Party.Room) {
     this.config = readConfig(room.env);
@@ -285,6 +289,15 @@ export default class UserRoom implements Party.Server {
         parts.accounts,
         Date.now(),
       );
+      // Counted and recorded with no await between: sockets connecting together are counted right.
+      const open = [...this.room.getConnections<SocketState>()].flatMap((other) =>
+        other !== connection && other.state?.sessionId ? [other.state.sessionId] : [],
+      );
+      const refusal = admitSocket(open, principal.session.sessionId, this.config.sockets);
+      if (refusal) {
+        connection.close(CLOSE_CODES.tooManySockets, tooManySocketsReason(refusal, this.config));
+        return;
+      }
       connection.setState({ sessionId: principal.session.sessionId });
       send(connection, {
         type: "hello",
@@ -308,8 +321,23 @@ export default class UserRoom implements Party.Server {
       since: Date.now(),
     });
     // A principal who comes back is shown every buddy as they are now, never a stale state.
-    await parts.buddies.refresh();
+    await this.refreshBuddies(parts);
     send(connection, { type: "buddies", buddies: parts.buddies.list() });
+  }
+
+  /**
+   * Refreshes every buddy at most once per `refreshEveryMs`: a socket connecting within that
+   * joins the refresh under way or takes the list as held, which notifications keep current.
+   */
+  private refreshBuddies(parts: RoomParts): Promise<void> {
+    if (this.buddiesRefreshing) return this.buddiesRefreshing;
+    const now = Date.now();
+    if (!buddyRefreshDue(this.buddiesRefreshedAt, now, this.config.sockets)) return Promise.resolve();
+    this.buddiesRefreshedAt = now;
+    this.buddiesRefreshing = parts.buddies.refresh().finally(() => {
+      this.buddiesRefreshing = null;
+    });
+    return this.buddiesRefreshing;
   }
 
   async onClose(connection: Party.Connection<SocketState>): Promise<void> {
@@ -478,11 +506,14 @@ function knowsOwnId(room: Party.Room): boolean {
   }
 }
 
-/** A readable device label from the socket's query, bounded; "Browser" when absent. */
+/** The close reason of a socket past a limit, naming the limit. */
+function tooManySocketsReason(refusal: "session" | "principal", config: ServerConfig): string {
+  return refusal === "session"
+    ? `Too many open tabs for this sign-in (at most ${config.sockets.perSession}).`
+    : `Too many open tabs and devices (at most ${config.sockets.perPrincipal}).`;
+}
+
+/** A readable device label from the socket's query (see `cleanDeviceLabel`); "Browser" when absent. */
 function deviceLabel(raw: string | null): string {
-  const label = (raw ?? "")
-    .replace(/\p{Cc}/gu, "") // control characters have no place in a label
-    .trim()
-    .slice(0, 64);
-  return label || "Browser";
+  return cleanDeviceLabel(raw ?? "") || "Browser";
 }

@@ -1,4 +1,4 @@
-import { type LockoutState, NO_LOCKOUT } from "@pim/model";
+import { emptyGuard, type LockoutState, type SignInGuard, type TrackedLockout } from "@pim/model";
 import type * as Party from "partykit/server";
 
 /** The principal's account, kept in their own room. */
@@ -14,7 +14,9 @@ export type SessionRecord = {
 };
 
 const ACCOUNT = "account";
-const LOCKOUT = "lockout";
+/** The guard against password guessing; "lockout" held its older, single-counter form. */
+const SIGN_IN_GUARD = "signin-guard";
+const OLD_LOCKOUT = "lockout";
 const SESSION_PREFIX = "session:";
 
 /** Reads and writes the account, its sessions and its lockout state in room storage. */
@@ -52,11 +54,19 @@ export class AccountStore {
     for (let i = 0; i < keys.length; i += 128) await this.storage.delete(keys.slice(i, i + 128));
   }
 
-  async lockout(): Promise<LockoutState> {
-    return (await this.storage.get<LockoutState>(LOCKOUT)) ?? NO_LOCKOUT;
+  /** The sign-in guard, parsed back into a Map (its keys are hashes and device ids). */
+  async signInGuard(): Promise<SignInGuard> {
+    const stored = await this.storage.get<StoredGuard>(SIGN_IN_GUARD);
+    if (!stored || !Array.isArray(stored.tracked)) return emptyGuard();
+    return { handle: stored.handle, tracked: new Map(stored.tracked) };
   }
 
-  putLockout(state: LockoutState): Promise<void> {
-    return this.storage.put(LOCKOUT, state);
+  async putSignInGuard(guard: SignInGuard): Promise<void> {
+    const stored: StoredGuard = { handle: guard.handle, tracked: [...guard.tracked] };
+    await this.storage.put(SIGN_IN_GUARD, stored);
+    await this.storage.delete(OLD_LOCKOUT);
   }
 }
+
+/** The guard as stored: the Map as entries, least recently seen first. */
+type StoredGuard = { handle: LockoutState; tracked: Array<[string, TrackedLockout]> };

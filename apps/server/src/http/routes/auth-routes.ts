@@ -1,10 +1,12 @@
-import { lockoutRemaining, recordFailure, recordSuccess } from "@pim/model";
+import { recordSignInFailure, recordSignInSuccess, type SignInAttempt, signInWait } from "@pim/model";
 import { type Credentials, CredentialsSchema, canonicalHandle, type SessionInfo } from "@pim/protocol";
 import { Hono } from "hono";
 import { authenticate, originAllowed, type Principal } from "../../auth/authenticate.ts";
 import { clearedSessionCookie, sessionCookie } from "../../auth/cookie.ts";
+import { deviceClaims, deviceCookie, issueDeviceToken } from "../../auth/device-cookie.ts";
 import { DECOY_HASH, hashPassword, verifyPassword } from "../../auth/password.ts";
 import { issueToken, newSessionClaims } from "../../auth/session-token.ts";
+import { signInAttempt } from "../../auth/sign-in-attempt.ts";
 import type { SessionRecord } from "../../store/account-store.ts";
 import { ApiError } from "../api-error.ts";
 import { readJson } from "../read-body.ts";
@@ -46,22 +48,46 @@ export function authRoutes(deps: RoomDeps) {
     return { info, token: await issueToken(deps.config.secret, claims) };
   }
 
-  /** Checks the password, keeping the lockout; a refusal says why in words. */
-  async function checkPassword(credentials: Credentials): Promise<void> {
-    const lockout = await deps.accounts.lockout();
-    const remaining = lockoutRemaining(lockout, deps.now());
+  /**
+   * Password checks of this room, one at a time: each reads the guard, hashes, and writes the
+   * guard before the next starts, so attempts sent at once cannot all pass a guard not yet updated.
+   */
+  let checking: Promise<unknown> = Promise.resolve();
+
+  /** Checks the password, keeping the lockout for this attempt; a refusal says why in words. */
+  function checkPassword(credentials: Credentials, attempt: SignInAttempt): Promise<void> {
+    const turn = checking.then(() => checkPasswordNow(credentials, attempt));
+    checking = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async function checkPasswordNow(credentials: Credentials, attempt: SignInAttempt): Promise<void> {
+    const guard = await deps.accounts.signInGuard();
+    const remaining = signInWait(guard, attempt, deps.now());
     if (remaining > 0) throw lockedOut(remaining);
     const account = await deps.accounts.account();
     const valid = await verifyPassword(credentials.password, account?.passwordHash ?? DECOY_HASH);
     if (account && valid) {
-      if (lockout.failures.length > 0 || lockout.locks > 0) await deps.accounts.putLockout(recordSuccess());
+      const next = recordSignInSuccess(guard, attempt);
+      if (next !== guard) await deps.accounts.putSignInGuard(next);
       return;
     }
     if (!account) throw wrongCredentials();
-    const next = recordFailure(lockout, deps.now(), deps.config.lockout);
-    await deps.accounts.putLockout(next);
-    const nowRemaining = lockoutRemaining(next, deps.now());
+    const next = recordSignInFailure(guard, attempt, deps.now(), deps.config.lockout);
+    await deps.accounts.putSignInGuard(next);
+    const nowRemaining = signInWait(next, attempt, deps.now());
     throw nowRemaining > 0 ? lockedOut(nowRemaining) : wrongCredentials();
+  }
+
+  function attemptOf(request: Request): Promise<SignInAttempt> {
+    return signInAttempt(deps.config.secret, request.headers, deps.roomId, deps.now());
+  }
+
+  /** Marks this browser as one that signed in as the principal: the same device if it was one. */
+  async function rememberDevice(attempt: SignInAttempt | null, url: string): Promise<string> {
+    const known = attempt?.kind === "device" ? attempt.device : undefined;
+    const token = await issueDeviceToken(deps.config.secret, deviceClaims(deps.roomId, deps.now(), known));
+    return deviceCookie(token, deps.roomId, secure(url));
   }
 
   async function refuseTakenHandle(): Promise<void> {
@@ -80,21 +106,24 @@ export function authRoutes(deps: RoomDeps) {
     await deps.accounts.putAccount({ handle: credentials.handle, passwordHash, createdAt: deps.now() });
     const { info, token } = await startSession("browser", credentials.device);
     c.header("set-cookie", sessionCookie(token, secure(c.req.url)));
+    c.header("set-cookie", await rememberDevice(null, c.req.url), { append: true });
     return c.json(info, 201);
   });
 
   app.post("/signin", async (c) => {
     const credentials = await readCredentials(c.req.raw);
-    await checkPassword(credentials);
+    const attempt = await attemptOf(c.req.raw);
+    await checkPassword(credentials, attempt);
     const { info, token } = await startSession("browser", credentials.device);
     c.header("set-cookie", sessionCookie(token, secure(c.req.url)));
+    c.header("set-cookie", await rememberDevice(attempt, c.req.url), { append: true });
     return c.json(info);
   });
 
   /** For scripts and other clients (pollers): the token comes back in the body, no cookie. */
   app.post("/tokens", async (c) => {
     const credentials = await readCredentials(c.req.raw);
-    await checkPassword(credentials);
+    await checkPassword(credentials, await attemptOf(c.req.raw));
     const { info, token } = await startSession("token", credentials.device);
     return c.json({ ...info, token });
   });
