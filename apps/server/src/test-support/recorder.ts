@@ -21,12 +21,13 @@ export type Recorder<T> = {
  */
 export function recorder<T extends object>(answers: Partial<T> = {}): Recorder<T> {
   const calls: Call[] = [];
+  const answering = new Map<string, unknown>(Object.entries(answers));
   const outlets = new Proxy({} as T, {
     get(_target, name) {
       if (typeof name !== "string") return undefined;
       return (...args: unknown[]) => {
         calls.push({ name, args });
-        const answer = (answers as Record<string, unknown>)[name];
+        const answer = answering.get(name);
         return typeof answer === "function" ? (answer as (...a: unknown[]) => unknown)(...args) : undefined;
       };
     },
