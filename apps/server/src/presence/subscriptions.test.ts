@@ -278,11 +278,27 @@ describe("anonymous watchers", () => {
     expect(parts.subscriptions.list()).toEqual([expect.objectContaining({ handle: alias, state: "active" })]);
   });
 
-  it.each(["allow", "confirm", "polite-block", "block", "blocklist"] as const)(
-    "a %s naming the right guess changes the alias row no more than one naming a wrong guess",
-    async (how) => {
+  /** Carol only fetched Alice's presence, anonymously ("ask me": pending). */
+  async function anonymousFetcher() {
+    const parts = await setup();
+    await parts.connect();
+    expect((await parts.subscriptions.fetched("carol", "fetch", true)).access).toBe("pending");
+    const alias = parts.subscriptions.watcherInformation()[0]?.id as string;
+    await parts.clock.advance(2_000);
+    return { parts, alias };
+  }
+
+  it.each(
+    (["allow", "confirm", "polite-block", "block", "blocklist"] as const).flatMap((how) =>
+      (["subscriber", "fetcher"] as const).map((watcher) => ({ how, watcher })),
+    ),
+  )(
+    "a $how naming the right guess of an anonymous $watcher changes its row no more than a wrong guess",
+    async ({ how, watcher }) => {
       const probe = async (guess: string) => {
-        const { parts, alias } = await anonymousSubscriber();
+        const { parts, alias } = await (watcher === "subscriber"
+          ? anonymousSubscriber()
+          : anonymousFetcher());
         const before = parts.toSubscribers.calls.length;
         if (how === "blocklist") await parts.privacy.block(guess);
         else await parts.setRules({ [guess]: { action: how as AccessAction, show: "lastSeen" } });
