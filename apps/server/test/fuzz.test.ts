@@ -60,7 +60,7 @@ const RUNS = {
   http: Math.round(TOTAL * 0.55),
   frames: Math.round(TOTAL * 0.33),
   upgrades: Math.round(TOTAL * 0.08),
-  raw: Math.max(5, Math.round(TOTAL * 0.04)),
+  raw: Math.max(8, Math.round(TOTAL * 0.02)),
 };
 /** No answer within this long is a hang. */
 const REQUEST_TIMEOUT_MS = 10_000;
