@@ -936,7 +936,8 @@ async function tryRaw(bytes: Uint8Array): Promise<void> {
   count(`raw ${status ?? "no answer"}`);
   // workerd's own HTTP parser answers an unparsable request line with 501 before any code of ours
   // runs (Cloudflare's edge does in production); anything else at 5xx is ours.
-  const runtimeRefusal = status === "501" && answer.includes("Unrecognized request method");
+  // No code of ours answers 501 (apps/server/src has none).
+  const runtimeRefusal = status === "501" && answer.includes("Not Implemented");
   if (status && Number(status) >= 500 && !runtimeRefusal)
     found(`raw request answered ${status}`, Buffer.from(bytes).toString("latin1"), answer.slice(0, 300));
 }
