@@ -14,7 +14,6 @@ import {
   roomApi,
   type Session,
   signUp,
-  type TestSocket,
   uniqueHandle,
 } from "./harness/client.ts";
 import { startServer, storedFiles, type TestServer } from "./harness/server.ts";
@@ -291,16 +290,6 @@ describe("an anonymous watcher the presentity tries to unmask", () => {
     (await api(presentity).json<{ subscribers: Subscriber[] }>("/subscribers")).subscribers;
   const goAnonymous = async (watcher: Session, anonymous: boolean) =>
     expect((await api(watcher).put("/privacy/visibility", { anonymous, presentities: {} })).status).toBe(200);
-  /** Frames on the presentity's tab about one watcher row (by id or alias). */
-  const aboutRow = (tab: TestSocket, from: number, id: string) =>
-    tab.messages
-      .slice(from)
-      .filter(
-        (m) =>
-          (m.type === "watcher.updated" && m.watcher.id === id) ||
-          (m.type === "subscriber.updated" && m.subscriber.handle === id) ||
-          (m.type === "watcher.removed" && m.id === id),
-      );
 
   /**
    * Alice ("ask me") has approved an anonymous subscriber, Carol; Dana exists and never watched.
