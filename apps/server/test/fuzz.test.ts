@@ -582,7 +582,12 @@ async function tryHttp(input: HttpInput): Promise<void> {
     console.log(tried.http, status, clip({ label, body: input.body, ct: input.contentType }).slice(0, 300));
   if (status >= 500)
     found(`${status} from ${input.route.method} ${input.route.path}`, { label, body: input.body }, text);
-  if (status >= 400 && input.method !== "HEAD" && status !== 405) {
+  // PartyKit's own router answers a path that names no room (an empty or dot segment where the
+  // room id goes) with a plain "Not found" before any code of ours runs: the runtime's, not ours.
+  const runtimeNotFound =
+    status === 404 && text === "Not found" && /^(|\.|\.\.|%2e|%2e%2e)$/i.test(input.room);
+  if (runtimeNotFound) count("404 from the runtime's router");
+  if (status >= 400 && input.method !== "HEAD" && status !== 405 && !runtimeNotFound) {
     let shaped = false;
     try {
       shaped = ErrorBodySchema.safeParse(JSON.parse(text)).success;

@@ -43,6 +43,14 @@ describe("serveApp", () => {
     expect((await get("/"))?.headers.get("cache-control")).toBe("no-cache");
   });
 
+  it("refuses a socket upgrade that names no room (found by the fuzzer: /parties/user/.)", async () => {
+    const response = await serveApp(
+      new Request("https://pim.example/parties/user/", { headers: { upgrade: "websocket" } }),
+      assets,
+    );
+    expect(response?.status).toBe(404);
+  });
+
   it("answers HEAD without a body and leaves other methods to PartyKit", async () => {
     const head = await get("/", "HEAD");
     expect(head?.status).toBe(200);

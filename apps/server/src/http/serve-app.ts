@@ -15,6 +15,8 @@ export async function serveApp(request: Request, assets: AssetFetcher): Promise<
   const url = new URL(request.url);
   const headers = appSecurityHeaders(url, await scriptHashes(assets));
   const notFound = () => new Response("Not found", { status: 404, headers });
+  // A socket upgrade that reaches here named no room (`/parties/user/.`): no page answers it.
+  if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return notFound();
   // Encoded or back-slashed paths name no file of the build; refused before any look-up.
   if (/[%\\]/.test(url.pathname) || url.pathname.split("/").includes("..")) return notFound();
   const last = url.pathname.split("/").at(-1) ?? "";
