@@ -1,8 +1,42 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { VitePWA } from "vite-plugin-pwa";
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // The app shell (HTML, JS, CSS, icons) cached by a same-origin service worker, so a second
+    // visit starts without the network; the rooms' routes are never cached by it. The worker is
+    // registered by a file (registerSW.js), not an inline script: the server's CSP allows only
+    // 'self' and the hash of index.html's early-reads script.
+    VitePWA({
+      registerType: "autoUpdate",
+      injectRegister: "script",
+      includeAssets: ["icon.svg"],
+      manifest: {
+        name: "pim: presence and instant messages",
+        short_name: "pim",
+        description: "A messenger where you control who sees you.",
+        start_url: "/",
+        scope: "/",
+        display: "standalone",
+        background_color: "#f6f7f9",
+        theme_color: "#2f5bd3",
+        icons: [
+          { src: "/icon-192.png", sizes: "192x192", type: "image/png" },
+          { src: "/icon-512.png", sizes: "512x512", type: "image/png" },
+          { src: "/icon-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
+          { src: "/icon.svg", sizes: "any", type: "image/svg+xml" },
+        ],
+      },
+      workbox: {
+        globPatterns: ["**/*.{js,css,html,svg,png,webmanifest}"],
+        navigateFallback: "/index.html",
+        navigateFallbackDenylist: [/^\/parties\//],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   // `vite` alone (npm run dev -w @pim/web) proxies the rooms to a running `npm start`.
   server: { proxy: { "/parties": { target: "http://127.0.0.1:1999", ws: true } } },
