@@ -21,7 +21,9 @@ while (queue.length) {
     }
   }
 }
-const all = readdirSync(join(dist, "assets")).filter((f) => f.endsWith(".js")).map((f) => `assets/${f}`);
+const all = readdirSync(join(dist, "assets"))
+  .filter((f) => f.endsWith(".js"))
+  .map((f) => `assets/${f}`);
 const sum = (files) => [...files].reduce((n, f) => n + gz(f), 0) / 1024;
 console.log(`first screen: ${sum(first).toFixed(1)} KiB gzipped (${first.size} files)`);
 console.log(`all JavaScript: ${sum(all).toFixed(1)} KiB gzipped (${all.length} files)`);

@@ -32,9 +32,13 @@ function ConversationPane({ peer }: { peer: string }) {
         </p>
       ) : null}
       <Timeline peer={peer} />
-      <p role="status" className="typing">
-        {typing ? `${peer} is typing…` : ""}
-      </p>
+      {typing ? (
+        <p role="status" className="typing">
+          {peer} is typing…
+        </p>
+      ) : (
+        <p className="typing" />
+      )}
       {/* One composer per conversation: a draft never moves to another one. */}
       <Composer key={peer} peer={peer} />
     </section>

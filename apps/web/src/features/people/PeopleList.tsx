@@ -1,6 +1,6 @@
 import { canonicalHandle, HandleSchema } from "@pim/protocol";
 import { Link } from "@tanstack/react-router";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ApiError } from "../../lib/api.ts";
 import { useNow } from "../../lib/useNow.ts";
 import { useAddBuddy } from "../buddies/useBuddies.ts";
@@ -15,6 +15,11 @@ import { usePeople } from "./usePeople.ts";
 export function PeopleList() {
   const { rows, isPending, error } = usePeople();
   const [typed, setTyped] = useState("");
+  const search = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // Just signed in or back: the keyboard starts at the search box, unless it is elsewhere already.
+    if (document.activeElement === document.body) search.current?.focus();
+  }, []);
   const shown = filterPeople(rows, typed);
   return (
     <div className="people">
@@ -24,6 +29,7 @@ export function PeopleList() {
         </label>
         <input
           id="people-search"
+          ref={search}
           type="search"
           placeholder="Search or add by handle"
           autoComplete="off"
@@ -46,7 +52,7 @@ export function PeopleList() {
       {rows.length > 0 ? (
         <ul aria-label="People" className="people-list">
           {shown.map((row) => (
-            <PersonItem key={row.handle} row={row} />
+            <PersonItem key={row.handle} row={row} onOpen={() => setTyped("")} />
           ))}
         </ul>
       ) : null}
@@ -57,7 +63,7 @@ export function PeopleList() {
   );
 }
 
-function PersonItem({ row }: { row: PersonRow }) {
+function PersonItem({ row, onOpen }: { row: PersonRow; onOpen: () => void }) {
   const me = useHandle();
   const open = useOpenPeer();
   const now = useNow(30_000);
@@ -79,6 +85,7 @@ function PersonItem({ row }: { row: PersonRow }) {
         params={{ peer: row.handle }}
         aria-current={open === row.handle ? "page" : undefined}
         className="person-link"
+        onClick={onOpen}
       >
         <Avatar handle={row.handle} tone={buddyTone(buddy) ?? undefined} />
         <span className="person-text">

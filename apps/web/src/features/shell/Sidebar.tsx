@@ -14,7 +14,9 @@ export function Sidebar() {
       <StatusMenu />
       {requests > 0 ? (
         <Link to="/requests" className="requests-item">
-          <span className="badge">{requests}</span>
+          <span className="badge" aria-hidden="true">
+            {requests}
+          </span>
           {requests === 1
             ? "1 person asks to see your presence"
             : `${requests} people ask to see your presence`}
