@@ -34,6 +34,9 @@ export default defineConfig({
         navigateFallback: "/index.html",
         navigateFallbackDenylist: [/^\/parties\//],
         cleanupOutdatedCaches: true,
+        // A new version takes over at once (the socket reconnects anyway): no stale shell lingers.
+        clientsClaim: true,
+        skipWaiting: true,
       },
     }),
   ],
