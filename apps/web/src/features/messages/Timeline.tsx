@@ -133,7 +133,7 @@ export function Timeline({ peer }: { peer: string }) {
                 key={item.key}
                 data-index={item.index}
                 ref={virtualizer.measureElement}
-                className={`row ${row.kind}`}
+                className={`row kind-${row.kind}`}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
                 {row.kind === "start" ? (
