@@ -14,6 +14,7 @@ async function seriousProblems(page: Page, where: string): Promise<string[]> {
 
 for (const theme of ["light", "dark"] as const) {
   test(`every screen has no serious accessibility problem, in the ${theme} theme`, async ({ browser }) => {
+    test.setTimeout(180_000); // axe reads fourteen screens: a minute or more on two busy cores
     const alice = await Person.open(browser, "alice");
     await alice.page.emulateMedia({ colorScheme: theme });
     const problems = await seriousProblems(alice.page, "sign-in");
