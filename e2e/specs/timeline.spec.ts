@@ -57,8 +57,12 @@ test("a long conversation reads as runs by day, marks what is new, stays light, 
   await expect(alice.message(bob.handle, "after the break 3")).toBeVisible();
   await expect(latest).toHaveCount(0);
 
-  // A message's actions are behind its own menu: delete one.
+  // A message's actions are behind its own menu, opened by a long press (or right click) too.
   const last = alice.message(bob.handle, "after the break 3");
+  await last.getByText("after the break 3").click({ button: "right" });
+  await expect(alice.page.getByRole("menuitem", { name: "Copy text" })).toBeFocused();
+  await alice.page.keyboard.press("Escape");
+  await expect(alice.page.getByRole("menu")).toHaveCount(0);
   await last.hover();
   await last.getByRole("button", { name: /^Actions for/ }).click();
   await alice.page.getByRole("menuitem", { name: "Delete" }).click();

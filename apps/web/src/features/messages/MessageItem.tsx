@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { MenuButton } from "../overlays/lazy-overlays.tsx";
 import { useHandle } from "../session/useSession.ts";
 import { MessageText } from "./MessageText.tsx";
@@ -13,7 +14,7 @@ const STATES = {
 
 type Action = "copy" | "delete" | "retry" | "dismiss";
 
-/** One message: its text, time and state; its actions in a menu shown on hover, focus or touch. */
+/** One message: its text, time and state; its actions in a menu (on hover, focus, long press). */
 export function MessageItem({
   message,
   peer,
@@ -29,6 +30,7 @@ export function MessageItem({
   const dismiss = useDismiss();
   const remove = useDeleteMessage(peer);
   const state = STATES[message.state];
+  const [menuOpen, setMenuOpen] = useState(false);
   const actions: [Action, string][] = [["copy", "Copy text"]];
   if (mine && message.state === "failed") actions.push(["retry", "Try again"]);
   if (mine && message.state === "failed" && message.seq === undefined) actions.push(["dismiss", "Dismiss"]);
@@ -53,7 +55,16 @@ export function MessageItem({
   };
   const time = new Date(message.sentAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   return (
-    <div className={`message ${mine ? "mine" : "theirs"} ${first ? "first" : "more"}`}>
+    // A long press (touch) or a right click opens the message's menu; on a link, the browser's own.
+    // biome-ignore lint/a11y/noStaticElementInteractions: the same menu has its own button for keyboards
+    <div
+      className={`message ${mine ? "mine" : "theirs"} ${first ? "first" : "more"}`}
+      onContextMenu={(event) => {
+        if (event.target instanceof Element && event.target.closest("a")) return;
+        event.preventDefault();
+        setMenuOpen(true);
+      }}
+    >
       <span className={first && !mine ? "from" : "visually-hidden"}>{mine ? "You" : message.from}</span>
       <div className="bubble">
         <MessageText text={message.text} />
@@ -84,6 +95,8 @@ export function MessageItem({
         label={`Actions for “${message.text.slice(0, 30)}”`}
         actions={actions.map(([id, label]) => ({ id, label }))}
         onAction={(id) => run(id as Action)}
+        open={menuOpen}
+        onOpenChange={setMenuOpen}
       >
         <span aria-hidden="true">⋯</span>
       </MenuButton>

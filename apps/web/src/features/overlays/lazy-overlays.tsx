@@ -72,14 +72,25 @@ export function MenuButton({
   children,
   actions,
   onAction,
+  open: openFromOutside,
+  onOpenChange,
 }: {
   label: string;
   className?: string;
   children: ReactNode;
   actions: readonly MenuAction[];
   onAction: (id: string) => void;
+  /** Opened from elsewhere too (a long press on a message), when given. */
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
 }) {
-  const [open, setOpen] = useState(false);
+  const [openHere, setOpenHere] = useState(false);
+  const open = openFromOutside ?? openHere;
+  const setOpen = (next: boolean | ((was: boolean) => boolean)) => {
+    const value = typeof next === "function" ? next(open) : next;
+    setOpenHere(value);
+    onOpenChange?.(value);
+  };
   const trigger = useRef<HTMLButtonElement>(null);
   return (
     <>
