@@ -120,7 +120,7 @@ export function toMarkdown(r: BenchResults): string {
   }
   if (r.app) {
     rows.push(
-      `| SPA JavaScript, gzipped | ${r.app.jsGzipKiB} KiB (CSS ${r.app.cssGzipKiB} KiB) | | ≤ 150 KiB | ${verdict(r.app.jsGzipKiB <= 150)} |`,
+      `| SPA JavaScript for the first screen, gzipped | ${r.app.jsGzipKiB} KiB (all of it ${r.app.allJsGzipKiB ?? "–"} KiB; CSS ${r.app.cssGzipKiB} KiB) | | ≤ 150 KiB | ${verdict(r.app.jsGzipKiB <= 150)} |`,
     );
     rows.push(
       `| navigation to first buddy rendered (Chromium, localhost) | ${r.app.buddyListMs ?? "–"} ms | | ≤ 1000 ms | ${verdict((r.app.buddyListMs ?? Infinity) <= 1000)} |`,

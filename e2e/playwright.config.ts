@@ -62,6 +62,15 @@ export default defineConfig({
       "--var",
       // Short locks, so the lockout story waits two seconds, not a minute.
       "LOCKOUT_MS=2000",
+      // A long conversation is typed in a few seconds (timeline.spec.ts): no sender or inbox limit.
+      "--var",
+      "SENDER_RATE_PER_MINUTE=100000",
+      "--var",
+      "SENDER_RATE_BURST=1000",
+      "--var",
+      "INBOX_RATE_PER_MINUTE=100000",
+      "--var",
+      "INBOX_RATE_BURST=1000",
       // Every person here signs up from one address (localhost): no sign-up limit.
       ...Object.entries(LIFTED_SIGN_UP_LIMIT).flatMap(([name, value]) => ["--var", `${name}=${value}`]),
     ].join(" "),

@@ -1,13 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { Person } from "../fixtures/app.ts";
 
-test("a keyboard or screen-reader user starts at the section, and hears requests and messages as they come", async ({
+test("a keyboard or screen-reader user starts in the search box, and hears requests and messages as they come", async ({
   browser,
 }) => {
   const alice = await Person.signedUp(browser, "alice");
-  await expect(alice.page.getByRole("heading", { level: 1, name: "pim" })).toBeVisible();
-  await expect(alice.page.getByRole("heading", { level: 2, name: "Buddies" })).toBeFocused();
-  await expect(alice.page).toHaveTitle("Buddies – pim");
+  await expect(alice.page.getByRole("heading", { level: 1, name: "pim" })).toBeAttached();
+  await expect(alice.search()).toBeFocused();
+  await expect(alice.page).toHaveTitle("pim");
 
   const heard = alice.page.locator("[aria-live=polite]").filter({ hasText: /./ });
   const bob = await Person.signedUp(browser, "bob");
@@ -25,7 +25,7 @@ test("a handle that is not one is explained where it was typed, and the typing i
   browser,
 }) => {
   const alice = await Person.signedUp(browser, "alice");
-  await alice.goTo("Privacy");
+  await alice.openSettings("How your watching shows");
   const visibility = alice.page.getByRole("region", { name: "Visibility rules" });
   const field = visibility.getByLabel("Exception for handle");
   await field.fill("Bad Handle!!");
@@ -52,7 +52,7 @@ test("stepping through Availability with the arrow keys sets only the status set
     if (request.method() === "POST" && request.url().endsWith("/presence"))
       sent.push(request.postData() ?? "");
   });
-  const availability = alice.status().getByLabel("Availability");
+  const availability = (await alice.openStatusMenu()).getByLabel("Availability");
   await availability.focus();
   await availability.press("ArrowDown"); // Away
   await availability.press("ArrowDown"); // Busy
@@ -68,9 +68,10 @@ test("stepping through Availability with the arrow keys sets only the status set
 
 test("a problem is read with the field it is about", async ({ browser }) => {
   const alice = await Person.signedUp(browser, "alice");
-  const field = alice.page.getByLabel("Buddy's handle");
+  await alice.openSettings("Blocked people");
+  const field = alice.page.getByLabel("Handle to block");
   await field.fill("x");
-  await alice.page.getByRole("button", { name: "Add buddy" }).click();
+  await alice.page.getByRole("button", { name: "Block", exact: true }).click();
   await expect(field).toHaveAttribute("aria-invalid", "true");
   await expect(field).toHaveAccessibleDescription(/A handle has at least \d+ characters\./);
 
@@ -89,6 +90,7 @@ test("the keyboard's place is kept when an action takes its control away", async
   // Two watch requests: approving the first puts the keyboard on the next one's Approve.
   await bob.addBuddy(alice.handle);
   await carol.addBuddy(alice.handle);
+  await alice.requestsItem().click();
   const requests = alice.page.getByRole("region", { name: "Requests to watch you" });
   const approveFirst = requests.getByRole("button", { name: /^Approve / }).first();
   const firstName = ((await approveFirst.textContent()) ?? "").replace("Approve ", "");
@@ -98,7 +100,7 @@ test("the keyboard's place is kept when an action takes its control away", async
   await expect(requests.getByRole("button", { name: `Approve ${other}` })).toBeFocused();
 
   // Unblocking the first of two keeps the keyboard on the next Unblock, the last on the heading.
-  await alice.goTo("Privacy");
+  await alice.openSettings("Blocked people");
   const blocklist = alice.page.getByRole("region", { name: "Blocklist" });
   for (const who of [bobHandle, carolHandle]) {
     await blocklist.getByLabel("Handle to block").fill(who);
@@ -112,6 +114,7 @@ test("the keyboard's place is kept when an action takes its control away", async
   await expect(blocklist.getByRole("heading", { name: "Blocked people" })).toBeFocused();
 
   // Saving the rules draws the editor afresh; the keyboard stays on Save rules.
+  await alice.openSettings("Who sees your presence");
   const rules = alice.page.getByRole("region", { name: "Access rules" });
   await rules.getByLabel("Person's handle").fill(bobHandle);
   await rules.getByRole("button", { name: "Add rule" }).click();

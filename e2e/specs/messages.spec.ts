@@ -8,22 +8,20 @@ test("Alice and Bob converse, and Alice sees her message delivered, then read", 
   await alice.addBuddy(bob.handle);
   await bob.approve(alice.handle);
   await expect(alice.buddy(bob.handle)).toContainText("Available");
-  await bob.goTo("Messages");
 
   await alice.messageTo(bob.handle);
   await alice.send(bob.handle, "Lunch at noon?");
   await expect(alice.message(bob.handle, "Lunch at noon?")).toContainText("Delivered");
 
-  // Bob, with Messages open elsewhere, sees a new conversation with one unread message.
-  const inList = bob.page
-    .getByRole("list", { name: "Conversations" })
-    .getByRole("listitem", { name: alice.handle.toLowerCase() });
+  // Bob sees a new conversation at the top of his list, with one unread message and its preview.
+  const inList = bob.buddy(alice.handle);
   await expect(inList).toContainText("1 unread");
-  await expect(bob.page).toHaveTitle("(1) Messages – pim");
-  await inList.getByRole("button").click();
+  await expect(inList).toContainText("Lunch at noon?");
+  await expect(bob.page).toHaveTitle("(1) pim");
+  await inList.getByRole("link").click();
   await expect(bob.message(alice.handle, "Lunch at noon?")).toBeVisible();
   await expect(inList).not.toContainText("unread");
-  await expect(bob.page).toHaveTitle("Messages – pim");
+  await expect(bob.page).toHaveTitle(`${alice.handle.toLowerCase()} – pim`);
   await expect(alice.message(bob.handle, "Lunch at noon?")).toContainText("Read");
 
   await bob.send(alice.handle, "Sure, see you there");
@@ -46,9 +44,8 @@ test("a message to a signed-out Bob is waiting for him when he signs in", async 
   await bob.fillCredentials(PASSWORD);
   await bob.page.getByRole("button", { name: "Sign in" }).click();
   await bob.expectSignedIn();
-  await expect(bob.page.getByRole("navigation", { name: "Main" })).toContainText("1 unread");
-  await bob.goTo("Messages");
-  await bob.page.getByRole("list", { name: "Conversations" }).getByRole("button").first().click();
+  await expect(bob.buddy(alice.handle)).toContainText("1 unread");
+  await bob.buddy(alice.handle).getByRole("link").click();
   await expect(bob.message(alice.handle, "Call me when you are back")).toBeVisible();
   await alice.close();
   await bob.close();
@@ -57,7 +54,7 @@ test("a message to a signed-out Bob is waiting for him when he signs in", async 
 test("a blocked sender sees 'not delivered'", async ({ browser }) => {
   const alice = await Person.signedUp(browser, "alice");
   const mallory = await Person.signedUp(browser, "mallory");
-  await alice.goTo("Privacy");
+  await alice.openSettings("Blocked people");
   await alice.page.getByLabel("Handle to block").fill(mallory.handle);
   await alice.page.getByRole("button", { name: "Block", exact: true }).click();
   await expect(alice.page.getByRole("list", { name: "Blocked people" })).toContainText(
@@ -81,7 +78,7 @@ test("Alice's second tab shows the messages she sends from the first", async ({ 
   const alice = await Person.signedUp(browser, "alice");
   const bob = await Person.signedUp(browser, "bob");
   const secondTab = await alice.page.context().newPage();
-  await secondTab.goto(`/#/messages/${bob.handle.toLowerCase()}`);
+  await secondTab.goto(`/chat/${bob.handle.toLowerCase()}`);
   const second = new Person(secondTab, alice.handle);
   await second.expectSignedIn();
 
@@ -149,7 +146,7 @@ test("Bob refuses messages while signed out, and Alice, who may see him, is told
   await alice.addBuddy(bob.handle);
   await bob.approve(alice.handle);
   await expect(alice.buddy(bob.handle)).toContainText("Available");
-  await bob.goTo("Privacy");
+  await bob.openSettings("Who may write to you");
   await bob.page.getByLabel("While I am signed out").selectOption("refuse");
   await expect(bob.page.getByLabel("While I am signed out")).toHaveValue("refuse");
   await bob.close(); // his last tab: he is signed out (CLOSED) after the grace period

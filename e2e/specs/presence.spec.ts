@@ -11,9 +11,8 @@ test("Bob adds Alice, Alice approves, and Bob sees her status and note change li
   // After approving, Alice is offered to watch Bob back.
   await expect(alice.page.getByRole("button", { name: `Add ${bob.handle} back` })).toBeVisible();
 
-  await alice.status().getByLabel("Availability").selectOption("busy");
-  await alice.status().getByLabel("Note").fill("writing the quarterly report");
-  await alice.status().getByRole("button", { name: "Set note" }).click();
+  await alice.setAvailability("busy");
+  await alice.setNote("writing the quarterly report");
   await expect(bob.buddy(alice.handle)).toContainText("Busy");
   await expect(bob.buddy(alice.handle)).toContainText("writing the quarterly report");
   await alice.close();
@@ -40,9 +39,11 @@ test("when Alice goes invisible, Bob sees her offline while she keeps using the 
   await alice.approve(bob.handle);
   await expect(bob.buddy(alice.handle)).toContainText("Available");
 
-  await alice.status().getByLabel("Invisible").check();
+  const menu = await alice.openStatusMenu();
+  await menu.getByLabel("Invisible").check();
+  await alice.closeStatusMenu();
   await expect(bob.buddy(alice.handle)).toContainText("Offline");
-  await expect(alice.status()).toContainText("Offline (invisible)");
+  await expect(alice.me()).toContainText("Offline (invisible)");
   // Alice still uses the app: she adds a buddy of her own.
   await alice.addBuddy(bob.handle);
   await alice.close();
@@ -60,8 +61,7 @@ test("a buddy's text is shown as text, never as markup", async ({ browser }) => 
     void dialog.dismiss();
   });
   const note = "<img src=x onerror=alert(1)><script>alert(2)</script>";
-  await alice.status().getByLabel("Note").fill(note);
-  await alice.status().getByRole("button", { name: "Set note" }).click();
+  await alice.setNote(note);
   await expect(bob.buddy(alice.handle)).toContainText(note);
   expect(dialogs).toBe(0);
   await alice.close();
@@ -81,17 +81,11 @@ test("a request to watch Alice made while her connection was down shows as soon 
   await carol.addBuddy(alice.handle); // the request reaches Alice's room, not her tab
 
   await connection.up();
-  await expect(
-    alice.page.getByRole("button", { name: `Approve ${carol.handle.toLowerCase()}` }),
-  ).toBeVisible();
-  // Wherever she is in the app, the menu says a request waits.
-  await alice.goTo("Messages");
-  const menu = alice.page.getByRole("navigation", { name: "Main" });
-  await expect(menu.getByRole("button", { name: /^Buddies/ })).toHaveText("Buddies 1 waiting");
-  await alice.goTo("Buddies");
+  // Wherever she is in the app, one item at the top of her list says a request waits.
+  await expect(alice.requestsItem()).toContainText("1 person asks to see your presence");
   await alice.approve(carol.handle);
   await expect(carol.buddy(alice.handle)).toContainText("Available");
-  await expect(menu.getByRole("button", { name: /^Buddies/ })).toHaveText("Buddies");
+  await expect(alice.requestsItem()).toHaveCount(0);
   await alice.close();
   await carol.close();
 });

@@ -10,19 +10,21 @@ test("Alice blocks Bob from her watcher information, and Bob sees her offline wi
   await alice.approve(bob.handle);
   await expect(bob.buddy(alice.handle)).toContainText("Available");
 
-  await alice.goTo("Privacy");
+  await alice.openSettings("Who watches you");
   await expect(alice.watcher(bob.handle)).toContainText("Subscriber");
   await alice
     .watcher(bob.handle)
     .getByRole("button", { name: `Block ${bob.handle.toLowerCase()}` })
     .click();
-  await expect(alice.page.getByRole("list", { name: "Blocked people" })).toContainText(
-    bob.handle.toLowerCase(),
-  );
+  await expect(alice.watcher(bob.handle)).toContainText("Blocked");
   await expect(bob.buddy(alice.handle)).toContainText("Offline");
   await expect(bob.buddy(alice.handle)).not.toContainText("Available");
 
   // Unblocking from the blocklist lets Bob see her again, live.
+  await alice.openSettings("Blocked people");
+  await expect(alice.page.getByRole("list", { name: "Blocked people" })).toContainText(
+    bob.handle.toLowerCase(),
+  );
   await alice.page.getByRole("button", { name: `Unblock ${bob.handle.toLowerCase()}` }).click();
   await expect(bob.buddy(alice.handle)).toContainText("Available");
   await alice.close();
@@ -33,16 +35,16 @@ test("Alice hides her note from Carol, and 'see what Carol sees' shows no note",
   const alice = await Person.signedUp(browser, "alice");
   const carol = await Person.signedUp(browser, "carol");
   const carolHandle = carol.handle.toLowerCase();
-  await alice.status().getByLabel("Note").fill("secret surprise party");
-  await alice.status().getByRole("button", { name: "Set note" }).click();
+  await alice.setNote("secret surprise party");
 
-  await alice.goTo("Privacy");
+  await alice.openSettings("Who sees your presence");
   await alice.page.getByLabel("Person's handle").fill(carolHandle);
   await alice.page.getByRole("button", { name: "Add rule" }).click();
   await alice.page.getByLabel(`Rule for ${carolHandle}: shows`).selectOption("availability");
   await alice.page.getByRole("button", { name: "Save rules" }).click();
   await expect(alice.page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
+  await alice.openSettings("See what someone sees");
   await alice.page.getByLabel("Whose view").fill(carolHandle);
   await alice.page.getByRole("button", { name: "Show their view" }).click();
   const view = alice.page.getByRole("region", { name: `What ${carolHandle} sees` });
@@ -65,7 +67,7 @@ test("Alice's watcher information lists Carol as a poller after Carol fetches ag
 }) => {
   const alice = await Person.signedUp(browser, "alice");
   const carol = await Person.signedUp(browser, "carol");
-  await alice.goTo("Privacy");
+  await alice.openSettings("Who watches you");
   await expect(alice.page.getByRole("region", { name: "Watcher information" })).toContainText(
     "No one in the last 30 days.",
   );

@@ -5,9 +5,8 @@ test("signing out everywhere signs out the other tab too, and says why", async (
   const alice = await Person.signedUp(browser, "alice");
   const secondTab = await alice.page.context().newPage();
   await secondTab.goto("/");
-  await expect(secondTab.getByText("Signed in as")).toContainText(alice.handle.toLowerCase());
-  await alice.page.getByRole("button", { name: "Sign out everywhere" }).click();
-  await alice.expectSignedOut();
+  await new Person(secondTab, alice.handle).expectSignedIn();
+  await alice.signOut(true);
   await expect(secondTab.getByRole("form", { name: "Sign in" })).toBeVisible();
   await expect(secondTab.getByRole("status")).toHaveText("You were signed out everywhere.");
   await secondTab.reload();

@@ -52,7 +52,7 @@ test("after too many wrong passwords sign-in is locked, and the page says for ho
   // Once the lock has run out, the right password works again.
   await expect(async () => {
     await alice.signIn();
-    await expect(alice.page.getByText("Signed in as")).toBeVisible({ timeout: 1_000 });
+    await expect(alice.me()).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
   await alice.expectSignedIn();
   await alice.close();

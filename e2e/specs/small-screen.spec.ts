@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { Person } from "../fixtures/app.ts";
 
-const PHONE = { width: 375, height: 800 };
+const PHONE = { width: 360, height: 740 };
 
 /** Nothing on the page is wider than the screen: no sideways scrolling. */
 async function expectNoSidewaysScroll(page: Page) {
@@ -15,7 +15,7 @@ async function expectOnScreen(element: Locator) {
   expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
 }
 
-test("on a phone, a buddy with a long handle and a long note fits the screen, buttons included", async ({
+test("on a phone, a buddy with a long handle and a long note fits the screen, one pane at a time", async ({
   browser,
 }) => {
   const alice = await Person.open(browser, "alice");
@@ -27,21 +27,37 @@ test("on a phone, a buddy with a long handle and a long note fits the screen, bu
   await longBob.signUp();
   await alice.addBuddy(longBob.handle);
   await longBob.approve(alice.handle);
-  await longBob.status().getByLabel("Note").fill("Working from the Lisbon office this week, ping me on chat");
-  await longBob.status().getByRole("button", { name: "Set note" }).click();
+  await longBob.setNote("Working from the Lisbon office this week, ping me on chat");
 
   const row = alice.buddy(longBob.handle);
   await expect(row).toContainText("Lisbon office");
   await expectNoSidewaysScroll(alice.page);
-  for (const name of ["Message", "Remove", "Block"])
-    await expectOnScreen(row.getByRole("button", { name: new RegExp(`^${name}`) }));
+  await expectOnScreen(row.getByRole("link"));
   // The note reads as a line of text, not a column of letters.
   const note = await row.getByText(/Lisbon office/).boundingBox();
   expect(note?.height ?? 0).toBeLessThan(100);
 
+  // The conversation takes the whole screen; the list comes back with Back.
   await alice.messageTo(longBob.handle);
+  await expect(alice.people()).toBeHidden();
+  const conversation = alice.conversation(longBob.handle);
+  for (const name of [/^What .* sees$/, /^More actions for/])
+    await expectOnScreen(conversation.getByRole("button", { name }));
   await alice.send(longBob.handle, "a long handle must not push the page sideways");
   await expect(alice.message(longBob.handle, "a long handle")).toContainText("Delivered");
+  await expectOnScreen(conversation.getByRole("button", { name: "Send" }));
+  await expectNoSidewaysScroll(alice.page);
+  await conversation.getByRole("link", { name: "Back to the list" }).click();
+  await expect(alice.people()).toBeVisible();
+  await expect(conversation).toHaveCount(0);
+
+  // Their page, and the status menu, fit too.
+  await alice.page.goto(`/people/${longBob.handle.toLowerCase()}`);
+  await expect(alice.page.getByLabel(`${longBob.handle.toLowerCase()} may see`)).toBeVisible();
+  await expectNoSidewaysScroll(alice.page);
+  await alice.page.getByRole("link", { name: "Back to the list" }).click();
+  const menu = await alice.openStatusMenu();
+  await expectOnScreen(menu.getByRole("button", { name: "Set note" }));
   await expectNoSidewaysScroll(alice.page);
   await alice.close();
   await longBob.close();

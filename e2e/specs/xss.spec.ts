@@ -117,18 +117,11 @@ test("hostile text in notes, device labels, messages and group names is shown as
     { room: bobHandle, to: aliceHandle, texts: chunks.map((c) => c.join("\n")) },
   );
   expect(acks.every((state) => state === "delivered" || state === "read")).toBe(true);
-  await alice.goTo("Messages");
-  await alice.page
-    .getByRole("list", { name: "Conversations" })
-    .getByRole("listitem", { name: bobHandle })
-    .getByRole("button")
-    .first()
-    .click();
+  await alice.buddy(bobHandle).getByRole("link").first().click();
   for (const payload of XSS_PAYLOADS) await expect(alice.conversation(bobHandle)).toContainText(payload);
   await expectNothingRan(alice.page, aliceDialogs);
 
   // Group names (at most 40 characters, 20 groups), shown in Alice's rules editor.
-  await alice.goTo("Privacy");
   // Names are told apart regardless of case: one of each.
   const byFolded = new Map(XSS_PAYLOADS.map((p) => p.slice(0, 40).trim()).map((n) => [n.toLowerCase(), n]));
   const groupNames = [...byFolded.values()];
@@ -141,8 +134,7 @@ test("hostile text in notes, device labels, messages and group names is shown as
       saved = await api(alice).put("/privacy/rules", rules(names));
     }
     await expectOk(saved);
-    await alice.page.reload();
-    await alice.goTo("Privacy");
+    await alice.page.goto("/settings/rules");
     for (const name of names) {
       await expect(alice.page.getByRole("group", { name: `Group ${name}` })).toContainText(name);
     }
@@ -176,8 +168,7 @@ test("hostile text in notes, device labels, messages and group names is shown as
     const { devices } = (await (await api(alice).get("/presence")).json()) as {
       devices: { device: string }[];
     };
-    await alice.page.reload();
-    await alice.goTo("Privacy");
+    await alice.page.goto("/settings/preview");
     await alice.page.getByLabel("Whose view").fill(bobHandle);
     await alice.page.getByRole("button", { name: "Show their view" }).click();
     const view = alice.page.getByRole("region", { name: `What ${bobHandle} sees` });

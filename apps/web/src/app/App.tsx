@@ -1,22 +1,7 @@
-import { AuthScreen } from "../features/session/AuthScreen.tsx";
-import { useSession } from "../features/session/useSession.ts";
-import { Shell } from "../features/shell/Shell.tsx";
+import { RouterProvider } from "@tanstack/react-router";
+import { router } from "./router.tsx";
 
-/** Signed in: the shell. Signed out: the sign-in screen. */
+/** The app: every place is a route; the root route decides between sign-in and the shell. */
 export function App() {
-  const session = useSession();
-  if (session.isPending) return <p className="loading">Loading…</p>;
-  if (session.error) {
-    return (
-      <main className="auth">
-        <p role="alert" className="error">
-          {session.error.message}
-        </p>
-        <button type="button" onClick={() => void session.refetch()}>
-          Try again
-        </button>
-      </main>
-    );
-  }
-  return session.data ? <Shell key={session.data.sessionId} /> : <AuthScreen />;
+  return <RouterProvider router={router} />;
 }

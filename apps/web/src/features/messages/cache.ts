@@ -74,6 +74,9 @@ function mapPages<P>(
 function storeInHistory(queryClient: QueryClient, handle: string, message: StoredMessage): boolean {
   const key = historyQueryOptions(handle, message.conversation).queryKey;
   const data = queryClient.getQueryData(key);
+  // Not loaded (or being read again, after a reconnect): that read may have missed this message.
+  if (!data || queryClient.isFetching({ queryKey: key }) > 0)
+    void queryClient.invalidateQueries({ queryKey: key });
   if (!data)
     return !(queryClient.getQueryData(conversationsQueryOptions(handle).queryKey) ?? []).some(
       (c) => c.with === message.conversation && c.lastSeq >= message.seq,

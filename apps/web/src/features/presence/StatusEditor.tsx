@@ -5,7 +5,7 @@ import { useConfirmedSelect } from "../../lib/useConfirmedSelect.ts";
 import { availabilityLabel, presenceLabel, presenceTone } from "./presence-labels.ts";
 import { useOwnPresence, useSetPresence } from "./useOwnPresence.ts";
 
-/** The header's PRESENCE USER AGENT: availability, a note, and "invisible". */
+/** The PRESENCE USER AGENT, in the status menu: availability, a note with its expiry, and "invisible". */
 export function StatusEditor() {
   const { data: presence } = useOwnPresence();
   const mutation = useSetPresence();
@@ -30,7 +30,7 @@ export function StatusEditor() {
     (value) => mutation.mutate({ availability: value }),
   );
 
-  if (!presence) return <section aria-label="Your status">Loading your status…</section>;
+  if (!presence) return <p>Loading your status…</p>;
   const { view } = presence;
   // Shown at once while the change travels (optimistic); the server's answer then replaces it.
   const chosen = mutation.isPending
@@ -49,7 +49,7 @@ export function StatusEditor() {
   const expiresAt = presence.chosen.noteExpiresAt;
 
   return (
-    <section aria-label="Your status" className="status-editor">
+    <div className="status-editor">
       <span className={`dot ${presenceTone(view)}`} aria-hidden="true" />
       <span className="shown-as">
         Shown as <strong>{chosen.invisible ? "Offline (invisible)" : presenceLabel(view)}</strong>
@@ -109,7 +109,7 @@ export function StatusEditor() {
       ) : noteSaved ? (
         <p role="status">{noteSaved}</p>
       ) : null}
-    </section>
+    </div>
   );
 }
 

@@ -53,7 +53,8 @@ export function SeeWhatTheySee() {
   );
 }
 
-function ViewFields({ view }: { view: PresenceView }) {
+/** A presence view, field by field, as the watcher would get it. */
+export function ViewFields({ view }: { view: PresenceView }) {
   const now = useNow(30_000);
   const rows: [string, string][] = [["Status", view.status === "open" ? "Online" : "Offline"]];
   if (view.availability) rows.push(["Availability", availabilityLabel(view.availability)]);

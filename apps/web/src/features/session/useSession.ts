@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { ApiError } from "../../lib/api.ts";
 import { storeHandle } from "../../lib/handle-store.ts";
+import { forgetCache } from "../../lib/persisted-cache.ts";
 import { askingToSignOut } from "../../lib/socket.ts";
 import {
   deviceLabel,
@@ -59,6 +60,7 @@ export function useSignedOut(): (notice: string | null) => void {
   return useCallback(
     (notice) => {
       storeHandle(null);
+      forgetCache();
       queryClient.removeQueries({
         predicate: (q) => !KEPT_ON_SIGN_OUT.has(q.queryKey[0]),
       });

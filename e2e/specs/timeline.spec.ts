@@ -1,0 +1,72 @@
+import { expect, test } from "@playwright/test";
+import { Person } from "../fixtures/app.ts";
+
+test("a long conversation reads as runs by day, marks what is new, stays light, and jumps to the latest", async ({
+  browser,
+}) => {
+  const alice = await Person.signedUp(browser, "alice");
+  const bob = await Person.signedUp(browser, "bob");
+  await bob.messageTo(alice.handle);
+  const box = bob.conversation(alice.handle).getByLabel(`Message to ${alice.handle.toLowerCase()}`);
+  const say = async (text: string) => {
+    await box.fill(text);
+    await box.press("Enter");
+    await bob.page.waitForTimeout(70); // a person's pace: within the socket's frame limit
+  };
+  const count = 100;
+  for (let i = 1; i <= count; i++) await say(`message number ${i}`);
+  await expect(bob.message(alice.handle, `message number ${count}`)).toContainText(/Delivered|Read/, {
+    timeout: 30_000,
+  });
+
+  // Alice opens it: only what is near the screen is in the page, not all the messages.
+  await expect(alice.buddy(bob.handle)).toContainText(`${count} unread`);
+  await alice.buddy(bob.handle).getByRole("link").click();
+  const conversation = alice.conversation(bob.handle);
+  const items = conversation.getByRole("list", { name: "Messages" }).getByRole("listitem");
+  await expect(items.first()).toBeVisible();
+  expect(await items.count()).toBeLessThan(60);
+  const latest = conversation.getByRole("button", { name: /Jump to latest/ });
+  if (await latest.isVisible()) await latest.click();
+  await expect(alice.message(bob.handle, `message number ${count}`)).toBeVisible();
+  await expect(alice.buddy(bob.handle)).not.toContainText("unread");
+
+  // Away from it, three more come: opening it again shows them under a "New messages" line,
+  // the first of them starting a new run with Bob's name, the others without.
+  await alice.page.keyboard.press("Escape");
+  await expect(conversation).toHaveCount(0);
+  for (const n of [1, 2, 3]) await say(`after the break ${n}`);
+  await expect(alice.buddy(bob.handle)).toContainText("3 unread");
+  await alice.buddy(bob.handle).getByRole("link").click();
+  await expect(items.filter({ hasText: "New messages" })).toBeVisible();
+  await expect(alice.message(bob.handle, "after the break 1")).toBeVisible();
+  await expect(alice.message(bob.handle, "after the break 1").locator(".from")).toHaveCount(1);
+  await expect(alice.message(bob.handle, "after the break 2").locator(".from")).toHaveCount(0);
+
+  // Scrolling to the top loads older pages until the beginning, under a day line.
+  const history = conversation.getByRole("region", { name: "History" });
+  await expect(async () => {
+    await history.evaluate((el) => el.scrollTo(0, 0));
+    await expect(items.filter({ hasText: "The beginning of your conversation" })).toBeVisible({
+      timeout: 1_000,
+    });
+  }).toPass({ timeout: 20_000 });
+  await expect(items.filter({ hasText: "Today" })).toBeVisible();
+  await expect(alice.message(bob.handle, "message number 1").first()).toBeVisible();
+  await latest.click();
+  await expect(alice.message(bob.handle, "after the break 3")).toBeVisible();
+  await expect(latest).toHaveCount(0);
+
+  // A message's actions are behind its own menu, opened by a long press (or right click) too.
+  const last = alice.message(bob.handle, "after the break 3");
+  await last.getByText("after the break 3").click({ button: "right" });
+  await expect(alice.page.getByRole("menuitem", { name: "Copy text" })).toBeFocused();
+  await alice.page.keyboard.press("Escape");
+  await expect(alice.page.getByRole("menu")).toHaveCount(0);
+  await last.hover();
+  await last.getByRole("button", { name: /^Actions for/ }).click();
+  await alice.page.getByRole("menuitem", { name: "Delete" }).click();
+  await expect(last).toHaveCount(0);
+  await alice.close();
+  await bob.close();
+});
