@@ -19,6 +19,8 @@ const CONVERSATION = "conv:";
 const SENT_ID = "sid:";
 /** Received messages by the sender's id, per sender: for deduplication. */
 const RECEIVED_ID = "rid:";
+/** My messages handed to the recipient's room and not yet answered (`out:<peer>:<seq>` -> seq). */
+const OUTGOING = "out:";
 
 /**
  * Conversations in room storage: one small meta value each, every message under its own key
@@ -47,8 +49,38 @@ export class ConversationStore {
     });
   }
 
-  /** Updates a stored message (its state), keeping its place. */
-  async updateMessage(message: StoredMessage, meta?: ConversationMeta): Promise<void> {
+  /**
+   * A message of mine on its way, stored as "sending" (with its id and meta) and marked
+   * unfinished before it is handed over: if the room dies before the answer is stored, it
+   * finds the message on start and hands it over again (the recipient recognizes the id).
+   */
+  async stageMessage(message: StoredMessage, meta: ConversationMeta): Promise<void> {
+    await this.storage.put<unknown>({
+      [messageKey(message.conversation, message.seq)]: message,
+      [`${SENT_ID}${message.conversation}:${message.id}`]: message.seq,
+      [CONVERSATION + meta.with]: meta,
+      [outgoingKey(message.conversation, message.seq)]: message.seq,
+    });
+  }
+
+  /** My messages that were staged and never finished (a crash in between), oldest first per peer. */
+  async unfinished(): Promise<Array<{ conversation: string; seq: number }>> {
+    const listed = await this.storage.list<number>({ prefix: OUTGOING });
+    return [...listed].map(([key, seq]) => ({
+      conversation: key.slice(OUTGOING.length, key.lastIndexOf(":")),
+      seq,
+    }));
+  }
+
+  /** Ends the staging of a message that is gone or was finished another way. */
+  async endStaging(conversation: string, seq: number): Promise<void> {
+    await this.storage.delete(outgoingKey(conversation, seq));
+  }
+
+  /** Updates a stored message (its state), keeping its place; `finished` ends its staging. */
+  async updateMessage(message: StoredMessage, meta?: ConversationMeta, finished = false): Promise<void> {
+    // Issued together without an await between them, the delete and the put commit as one write.
+    if (finished) void this.storage.delete(outgoingKey(message.conversation, message.seq));
     await this.storage.put<unknown>({
       [messageKey(message.conversation, message.seq)]: message,
       ...(meta ? { [CONVERSATION + meta.with]: meta } : {}),
@@ -106,6 +138,7 @@ export class ConversationStore {
       conversationPrefix(conversation),
       `${SENT_ID}${conversation}:`,
       `${RECEIVED_ID}${conversation}:`,
+      `${OUTGOING}${conversation}:`,
     ]) {
       for (;;) {
         const keys = [...(await this.storage.list({ prefix, limit: 128 })).keys()];
@@ -115,4 +148,8 @@ export class ConversationStore {
     }
     await this.storage.delete(CONVERSATION + conversation);
   }
+}
+
+function outgoingKey(conversation: string, seq: number): string {
+  return `${OUTGOING}${conversation}:${String(seq).padStart(12, "0")}`;
 }
