@@ -18,6 +18,7 @@ export const ACTIONS = {
   block: 3,
   unblock: 3,
   anonymous: 2,
+  delivery: 2,
   fetch: 5,
   openTab: 5,
   closeTab: 4,
@@ -38,16 +39,26 @@ export class Knowledge {
   readonly privacy: PrivacySpan[] = [];
   /** Presentities this principal subscribed to or fetched while watching anonymously (or unsure). */
   readonly anonymousTowards = new Set<string>();
+  /** Presentities whose record in use may be anonymous: the last subscribe or fetch was not named. */
+  readonly lastNotNamed = new Set<string>();
   anonymous: boolean | null = false;
-  /** Per presentity: subscribe/fetch requests their room answered, and those that may have reached it. */
+  /**
+   * Per presentity, NAMED subscribe/fetch requests their room answered, and those that may have
+   * reached it as named (unsure ones included): the bounds of their named watcher record's count.
+   */
   readonly watchOps = new Map<string, { answered: number; attempted: number }>();
 
   watchOp(presentity: string, answered: boolean, attempted: boolean): void {
+    const named = this.anonymous === false;
     const counts = this.watchOps.get(presentity) ?? { answered: 0, attempted: 0 };
-    if (answered) counts.answered += 1;
-    if (attempted || answered) counts.attempted += 1;
+    if (answered && named) counts.answered += 1;
+    if ((attempted || answered) && this.anonymous !== true) counts.attempted += 1;
     this.watchOps.set(presentity, counts);
-    if (this.anonymous !== false) this.anonymousTowards.add(presentity);
+    if (named) this.lastNotNamed.delete(presentity);
+    else {
+      this.anonymousTowards.add(presentity);
+      this.lastNotNamed.add(presentity);
+    }
   }
 }
 
@@ -299,6 +310,19 @@ export async function act(p: Principal, action: Action): Promise<void> {
       knowledgeOf(p).anonymous = null; // unsure until answered
       await privacyChange(p, `anonymous ${anonymous}`, () =>
         p.http("PUT", "/privacy/visibility", visibility),
+      );
+      return;
+    }
+    case "delivery": {
+      // DELIVERY RULES: mostly open, sometimes buddies only or refusing while signed out.
+      const delivery = {
+        whoMayWrite: rng.weighted({ anyone: 6, buddies: 2, nobody: 1 }),
+        whileClosed: rng.chance(0.7) ? "accept" : "refuse",
+        alwaysThrough: [],
+        readReceipts: rng.chance(0.7),
+      };
+      await privacyChange(p, `delivery ${delivery.whoMayWrite}/${delivery.whileClosed}`, () =>
+        p.http("PUT", "/privacy/delivery", delivery),
       );
       return;
     }

@@ -278,10 +278,9 @@ export async function checkInvariants(world: World, bounds: Bounds): Promise<Che
     for (const watcher of world.principals) {
       if (watcher === presentity) continue;
       const k = knowledgeOf(watcher);
-      if (k.anonymousTowards.has(presentity.handle)) {
-        count("watcher pairs skipped (anonymous)");
-        continue;
-      }
+      // Their record in use may be an anonymous one: the named row and subscription say less.
+      const namedInUse = !k.lastNotNamed.has(presentity.handle);
+      if (!namedInUse) count("watcher pairs whose record in use may be anonymous");
       const ops = k.watchOps.get(presentity.handle) ?? { answered: 0, attempted: 0 };
       const row = rows.find((r) => r.handle === watcher.handle);
       const ids = [presentity.handle, watcher.handle];
@@ -310,7 +309,7 @@ export async function checkInvariants(world: World, bounds: Bounds): Promise<Che
         }
         const subscription = subscribers.find((s) => s.handle === watcher.handle && !s.anonymous);
         const subscribed = subscription !== undefined && subscription.state !== "ended";
-        if ((row.kind === "subscriber") !== subscribed) {
+        if (namedInUse && (row.kind === "subscriber") !== subscribed) {
           fail(
             "a watcher is a subscriber exactly while subscribed",
             `${presentity.handle} lists ${watcher.handle} as ${row.kind}, subscription ${subscription?.state ?? "none"}`,
@@ -321,7 +320,7 @@ export async function checkInvariants(world: World, bounds: Bounds): Promise<Che
       // Both rooms agree on the subscription's state.
       const buddy = snap.buddies.get(watcher.handle)?.find((b) => b.handle === presentity.handle);
       const subscription = subscribers.find((s) => s.handle === watcher.handle && !s.anonymous);
-      if (buddy && (buddy.state === "active" || buddy.state === "pending")) {
+      if (namedInUse && buddy && (buddy.state === "active" || buddy.state === "pending")) {
         count("subscriptions");
         if (!subscription || subscription.state !== buddy.state) {
           fail(
@@ -381,10 +380,9 @@ export async function checkInvariants(world: World, bounds: Bounds): Promise<Che
     const limits: Array<[string, number, number]> = [
       ["buddies", buddies, Math.min(LIMITS.maxBuddies, world.principals.length - 1)],
       ["active subscribers", by("active"), bounds.activeSubscribers],
-      ["waiting requests", by("pending"), bounds.waiting],
-      ["refused kept", by("refused"), bounds.refused],
       ["watcher records", watchers, bounds.watcherRecords],
       ["conversations", conversations, world.principals.length - 1],
+      ["subscriptions (one per watcher)", subscribers.length, world.principals.length - 1],
     ];
     for (const [what, n, max] of limits) {
       figures.set(`max ${what}`, Math.max(figures.get(`max ${what}`) ?? 0, n));
@@ -392,6 +390,18 @@ export async function checkInvariants(world: World, bounds: Bounds): Promise<Che
         fail("storage stays within its bounds", `${p.handle} holds ${n} ${what}, more than ${max}`, [
           p.handle,
         ]);
+    }
+    // The waiting and refused caps bound what ASKERS can add (admitSubscription); the principal's
+    // own rule changes and refusals move subscriptions there whatever the count (decision 17), so
+    // they may go past the caps. Counted, not failed: see the notes on issue #12.
+    const soft: Array<[string, number, number]> = [
+      ["waiting requests", by("pending"), bounds.waiting],
+      ["refused kept", by("refused"), bounds.refused],
+    ];
+    for (const [what, n, max] of soft) {
+      figures.set(`max ${what}`, Math.max(figures.get(`max ${what}`) ?? 0, n));
+      const over = `principals over the ${what} cap`;
+      if (n > max) figures.set(over, (figures.get(over) ?? 0) + 1);
     }
     for (const [peer, messages] of snap.histories.get(p.handle) ?? []) {
       const written = [...world.messages.values()].filter(
@@ -438,7 +448,7 @@ async function settleViews(world: World, count: (name: string, n?: number) => vo
         for (const buddy of socket.buddies.values()) {
           const presentity = world.byHandle(buddy.handle);
           if (!presentity || (buddy.state !== "active" && buddy.state !== "pending")) continue;
-          if (knowledgeOf(watcher).anonymousTowards.has(buddy.handle)) continue;
+          if (knowledgeOf(watcher).lastNotNamed.has(buddy.handle)) continue;
           let preview = previews.get(buddy.handle);
           if (!preview) {
             preview = await json<{ view: unknown; state: string }>(

@@ -8,6 +8,7 @@ import { signUp } from "../../apps/server/test/harness/client.ts";
 import { startServer, type TestServer } from "../../apps/server/test/harness/server.ts";
 import { BENCH_VARS } from "../bench-vars.ts";
 import { within } from "../deadline.ts";
+import { rebuildWatch } from "../rebuild-watch.ts";
 import { killGroups, partykitChildren } from "../server-processes.ts";
 import { ACTIONS, type Action, act, clientFault, knowledgeOf, refreshPrivacy } from "./actors.ts";
 import { type Bounds, checkInvariants } from "./invariants.ts";
@@ -49,6 +50,17 @@ const VARS: Record<string, string> = {
   MAX_WATCHER_RECORDS: String(bounds.watcherRecords),
 };
 
+/** Source files changed under the run: what follows ran other code (say so with the figures). */
+const notes: string[] = [];
+const builds = rebuildWatch((kind) => {
+  const note =
+    kind === "rebuilt"
+      ? "The server rebuilt mid-run because source files changed: later operations ran other code."
+      : "Source files changed mid-run and no longer compile: a restart after that may not come up.";
+  notes.push(note);
+  console.error(`\n⚠ ${note}`);
+});
+
 const groups = new Set<number>();
 let server: TestServer | undefined;
 let persistDir: string | undefined;
@@ -67,11 +79,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 async function launch(): Promise<void> {
   persistDir ??= mkdtempSync(join(tmpdir(), "pim-chaos-"));
+  builds.expectLaunch();
   server = await startServer({
     persistDir,
     vars: VARS,
     onOutput(text) {
       if (text.includes("PartyKit v")) for (const pid of partykitChildren()) groups.add(pid);
+      builds.onOutput(text);
     },
   });
   if (server.pid) groups.add(server.pid);
@@ -87,7 +101,17 @@ async function crash(world: World): Promise<void> {
   await server.stop("SIGKILL");
   if (server.pid) groups.add(server.pid);
   const started = Date.now();
-  await server.restart();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      builds.expectLaunch();
+      await server.restart();
+      break;
+    } catch (error) {
+      log.add("chaos", "restart", `attempt ${attempt} failed`, String(error).slice(0, 300));
+      if (attempt >= 3) throw error;
+      await server.stop("SIGKILL");
+    }
+  }
   if (server.pid) groups.add(server.pid);
   up = true;
   log.add("chaos", "restart", `up again after ${Date.now() - started} ms`);
@@ -106,6 +130,21 @@ function storm(world: World): void {
       if (device.wantOpen && device.presence === "here") void device.open("storm");
     }
   }
+}
+
+// Whatever goes wrong in the driver itself, say so with the seed, keep the log, stop everything.
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  process.on(event, (error) => {
+    console.error(
+      `\nchaos driver failed (seed ${seed}): ${error instanceof Error ? error.stack : String(error)}`,
+    );
+    try {
+      log.write(logPath);
+      console.error(`operation log: ${logPath}`);
+    } finally {
+      process.exit(1);
+    }
+  });
 }
 
 const started = Date.now();
@@ -269,6 +308,7 @@ for (const [what, n] of Object.entries(figures)) console.log(`| ${what} | ${n} |
 console.log(`\nactions: ${JSON.stringify(Object.fromEntries(actionCounts))}`);
 console.log(`checked: ${JSON.stringify(Object.fromEntries(result.checked))}`);
 console.log(`also: ${JSON.stringify(Object.fromEntries(result.figures))}`);
+for (const note of notes) console.log(`note: ${note}`);
 if (world.errorsFromServer.length > 0) {
   console.log(
     `server error frames (${world.errorsFromServer.length}): ${world.errorsFromServer.slice(0, 5).join(" | ")}`,

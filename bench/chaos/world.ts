@@ -158,6 +158,11 @@ export class Device {
     if (message.type === "message.ack") {
       if (message.state === "sending") return;
       this.world.ack(message.id, message.state, message.reason);
+      this.world.log.add(
+        this.principal.handle,
+        "ack",
+        `${message.id} ${message.state}${message.reason ? ` (${message.reason})` : ""}`,
+      );
       this.outbox.delete(message.id);
     }
   }
