@@ -91,7 +91,7 @@ describe("the chaos checks", () => {
         "stored once",
         "acknowledged once",
         "acknowledged means in the recipient's history",
-        "an unacknowledged message is on both sides or neither",
+        "an unacknowledged message is finished by the sender's room",
       ]),
     );
   });

@@ -24,10 +24,15 @@ export class OpLog {
     });
   }
 
-  /** The last `limit` operations that involve any of `names` (a principal, a message id). */
-  involving(names: string[], limit = 25): Op[] {
-    const found = this.entries.filter((e) => names.some((n) => e.who === n || e.detail.includes(n)));
-    return found.slice(-limit);
+  /**
+   * What led to a violation: every operation naming one of `ids` exactly (a message id, with its
+   * sends, acknowledgements and deletions), then the last `limit` of the principals in `who`.
+   */
+  involving(who: string[], limit = 25, ids: string[] = []): Op[] {
+    const names = (e: Op) => `${e.detail} `.split(/[\s()]+/);
+    const exact = ids.length ? this.entries.filter((e) => names(e).some((w) => ids.includes(w))) : [];
+    const recent = this.entries.filter((e) => who.includes(e.who) || names(e).some((w) => who.includes(w)));
+    return [...exact, ...recent.slice(-limit).filter((e) => !exact.includes(e))];
   }
 
   static format(op: Op): string {

@@ -322,7 +322,9 @@ if (result.violations.length > 0) {
   for (const [invariant, n] of byInvariant) console.log(`  ${n}× ${invariant}`);
   for (const v of result.violations.slice(0, 10)) {
     console.log(`\n✗ ${v.invariant}\n  ${v.detail}\n  operations that led to it:`);
-    for (const op of log.involving(v.involved)) console.log(`    ${OpLog.format(op)}`);
+    const ids = v.involved.filter((name) => world.messages.has(name));
+    const who = v.involved.filter((name) => !ids.includes(name));
+    for (const op of log.involving(who, 25, ids)) console.log(`    ${OpLog.format(op)}`);
   }
   console.log(
     `\nreplay: npm run chaos -- --seed ${seed} --principals ${options.principals} --minutes ${options.minutes} --kill-every ${options.killEverySeconds} --drop-rate ${options.dropRate}`,
