@@ -55,7 +55,12 @@ export class Sender {
     if (knownSeq !== undefined) {
       // A resend: the room has it. Deliver again only if it never arrived.
       const known = await store.message(request.to, knownSeq);
-      if (!known) return ack(request.id, "delivered"); // since deleted from my copy
+      if (!known) {
+        // Since deleted from my copy: answered as it had ended, not "delivered" whatever it was.
+        const gone = await store.deletedOutcome(request.to, request.id);
+        if (gone?.state === "failed") return ack(request.id, "failed", gone.reason ?? "Not delivered.");
+        return ack(request.id, gone?.state === "read" ? "read" : "delivered");
+      }
       if (known.state === "delivered" || known.state === "read") return ack(known.id, known.state);
       return this.deliver(known);
     }

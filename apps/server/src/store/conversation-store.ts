@@ -19,6 +19,8 @@ const CONVERSATION = "conv:";
 const SENT_ID = "sid:";
 /** Received messages by the sender's id, per sender: for deduplication. */
 const RECEIVED_ID = "rid:";
+/** How a message of mine that I deleted had ended, by its id: a late resend is answered the same. */
+const SENT_GONE = "sgone:";
 /** My messages handed to the recipient's room and not yet answered (`out:<peer>:<seq>` -> seq). */
 const OUTGOING = "out:";
 
@@ -129,7 +131,23 @@ export class ConversationStore {
    */
   async deleteMessage(message: StoredMessage, meta: ConversationMeta): Promise<void> {
     await this.storage.delete(messageKey(message.conversation, message.seq));
-    await this.putMeta(meta);
+    const sent = message.from !== message.conversation;
+    await this.storage.put<unknown>({
+      [CONVERSATION + meta.with]: meta,
+      ...(sent
+        ? {
+            [`${SENT_GONE}${message.conversation}:${message.id}`]: {
+              state: message.state,
+              ...(message.reason ? { reason: message.reason } : {}),
+            },
+          }
+        : {}),
+    });
+  }
+
+  /** How a message I sent and then deleted had ended (absent for messages deleted before this was kept). */
+  deletedOutcome(conversation: string, id: string): Promise<{ state: string; reason?: string } | undefined> {
+    return this.storage.get(`${SENT_GONE}${conversation}:${id}`);
   }
 
   /** Deletes a whole conversation, page by page (storage deletes at most 128 keys at once). */
@@ -139,6 +157,7 @@ export class ConversationStore {
       `${SENT_ID}${conversation}:`,
       `${RECEIVED_ID}${conversation}:`,
       `${OUTGOING}${conversation}:`,
+      `${SENT_GONE}${conversation}:`,
     ]) {
       for (;;) {
         const keys = [...(await this.storage.list({ prefix, limit: 128 })).keys()];
