@@ -434,7 +434,7 @@ async function settleViews(world: World, count: (name: string, n?: number) => vo
     let compared = 0;
     for (const watcher of world.principals) {
       const roomList = (
-        await json<{ buddies: Array<{ handle: string; state: string }> }>(watcher, "/buddies")
+        await json<{ buddies: Array<{ handle: string; state: string; view?: unknown }> }>(watcher, "/buddies")
       ).buddies;
       const roomStates = new Map(roomList.map((b) => [b.handle, b.state]));
       const previews = new Map<string, { view: unknown; state: string }>();
@@ -467,7 +467,7 @@ async function settleViews(world: World, count: (name: string, n?: number) => vo
           if (expected !== shown) {
             problems.push({
               invariant: "every buddy's view on every tab is what the presentity's room would send now",
-              detail: `${watcher.handle}/${device.label} shows ${buddy.handle} as ${buddy.state} ${shown}; ${buddy.handle}'s room would send ${expected} (${preview.state})`,
+              detail: `${watcher.handle}/${device.label} shows ${buddy.handle} as ${buddy.state} ${shown}; ${buddy.handle}'s room would send ${expected} (${preview.state}); ${watcher.handle}'s room holds ${canonicalJson(roomList.find((b) => b.handle === buddy.handle)?.view ?? null)}`,
               involved: [watcher.handle, buddy.handle],
             });
           }
