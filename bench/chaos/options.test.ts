@@ -49,4 +49,4 @@ it("npm run chaos refuses a bad option with the usage and exit code 2, and --hel
   expect(help.status).toBe(0);
   expect(help.stdout).toMatch(/--kill-every S/);
   expect(help.stdout).toMatch(/--drop-rate P/);
-});
+}, 60_000); // two tsx start-ups, on a busy machine
