@@ -134,3 +134,63 @@ it("a stranger's unread quota and a held read receipt survive a crash", async ()
   again.close();
   bobBack.close();
 });
+
+/**
+ * A crash after the recipient's room stored a message but before the sender's room stored its
+ * copy: the sending tab is gone for good (its browser never comes back to resend), so the sender's
+ * room itself must finish the job when it starts again, or the conversation differs on two sides.
+ */
+it("a message the recipient has when the server dies is in the sender's history too, with no tab to resend it", async () => {
+  const alice = await signUp(server);
+  const bob = await signUp(server);
+  const bobTab = await connect(server, bob);
+  const aliceTab = await connect(server, alice);
+  // A first message makes the conversation, so later ones take the usual path.
+  aliceTab.send({ type: "message.send", id: "first-000", to: bob.handle, text: "hi" });
+  await aliceTab.next("message.ack", (m) => m.id === "first-000");
+  // A stream of messages; the server dies the moment Bob's tab shows one of them, which is as
+  // soon after his room stored it as this process can act: often before Alice's room stored hers.
+  const killed = new Promise<void>((resolve) => {
+    bobTab.listeners.add((m) => {
+      if (m.type === "message.stored" && m.message.id === "stream-005") {
+        if (server.pid) process.kill(-server.pid, "SIGKILL");
+        resolve();
+      }
+    });
+  });
+  for (let i = 0; i < 20; i++) {
+    aliceTab.send({
+      type: "message.send",
+      id: `stream-${String(i).padStart(3, "0")}`,
+      to: bob.handle,
+      text: `m${i}`,
+    });
+  }
+  await killed;
+  await server.stop("SIGKILL");
+  await server.restart();
+
+  const history = async (who: typeof alice, peer: string) => {
+    const response = await fetch(
+      `${server.url}/parties/user/${who.handle}/conversations/${peer}/messages?limit=200`,
+      {
+        headers: headers(who),
+      },
+    );
+    const body = (await response.json()) as { messages: Array<{ id: string; state: string }> };
+    return body.messages.map((m) => m.id).sort();
+  };
+  expect(await history(bob, alice.handle)).toContain("stream-005");
+  // Alice's room wakes (this read is enough) and resends what it had not finished; Bob's room
+  // recognizes the ids. Within a few seconds both sides hold the same messages, once each.
+  let aliceHas: string[] = [];
+  let bobHas: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    aliceHas = await history(alice, bob.handle);
+    bobHas = await history(bob, alice.handle);
+    if (aliceHas.join() === bobHas.join()) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(aliceHas).toEqual(bobHas);
+  expect(new Set(bobHas).size).toBe(bobHas.length);
+});

@@ -6,8 +6,11 @@ import { Conversations } from "./conversations.ts";
 /** The store's writes, kept in order (the storage itself is the integration tests' business). */
 function recordingStore() {
   const writes: { message: StoredMessage; meta: ConversationMeta }[] = [];
+  const write = async (message: StoredMessage, meta: ConversationMeta) => void writes.push({ message, meta });
   const store = {
-    putMessage: async (message: StoredMessage, meta: ConversationMeta) => void writes.push({ message, meta }),
+    putMessage: write,
+    stageMessage: write,
+    updateMessage: write,
     deleteConversation: async () => undefined,
   } as unknown as ConversationStore;
   return { store, writes };
@@ -29,19 +32,19 @@ describe("Conversations: a message sent while its conversation is deleted", () =
     const { store, writes } = recordingStore();
     const conversations = new Conversations(store, { changed: () => undefined });
     await conversations.append("bob", draft, "sent");
-    const inFlight = conversations.place("bob", draft); // seq 2, on its way to bob's room
+    const inFlight = await conversations.stage("bob", draft); // seq 2, on its way to bob's room
     conversations.forget("bob"); // the conversation is deleted meanwhile
     await conversations.commit(inFlight);
     expect(writes.at(-1)?.meta).toMatchObject({ with: "bob", lastSeq: 2, last: { seq: 2 } });
-    const next = conversations.place("bob", draft);
+    const next = await conversations.stage("bob", draft);
     expect(next.seq).toBe(3);
   });
 
   it("an ordinary commit leaves a newer last message alone", async () => {
     const { store, writes } = recordingStore();
     const conversations = new Conversations(store, { changed: () => undefined });
-    const first = conversations.place("bob", draft);
-    const second = conversations.place("bob", draft);
+    const first = await conversations.stage("bob", draft);
+    const second = await conversations.stage("bob", draft);
     await conversations.commit(first);
     expect(writes.at(-1)?.meta).toMatchObject({ lastSeq: 2, last: { seq: 2 } });
     await conversations.commit(second);

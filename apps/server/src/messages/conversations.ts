@@ -46,17 +46,19 @@ export class Conversations {
   }
 
   /**
-   * Takes the next place in a conversation for a message not stored yet (one being sent): my
-   * tabs see it at once; `commit` stores it, with its final state, in one write. A crash in
-   * between loses nothing acknowledged: the sending tab still holds it and sends it again.
+   * Takes the next place in a conversation for a message being sent and stores it as "sending",
+   * marked unfinished, before it is handed over: a crash before its answer is stored leaves it
+   * for `Sender.resume` to hand over again. `show: false` keeps it off my tabs until it is
+   * committed (a first message, which is dropped if no one has that handle).
    */
-  place(peer: string, build: (seq: number) => StoredMessage): StoredMessage {
+  async stage(peer: string, build: (seq: number) => StoredMessage, show = true): Promise<StoredMessage> {
     const message = this.reserve(peer, build, "sent");
-    this.outlets.changed(message);
+    if (show) this.outlets.changed(message);
+    await this.store.stageMessage(message, this.meta(peer));
     return message;
   }
 
-  /** Stores a placed message (and its id, so a resend is recognized) in its final state. */
+  /** Stores a staged message in its final state and ends its staging. */
   async commit(message: StoredMessage): Promise<void> {
     const meta = this.metas.get(message.conversation) ?? this.meta(message.conversation);
     // Deleted while this message was on its way: the conversation starts again from it, and
@@ -66,8 +68,19 @@ export class Conversations {
       ? { ...meta, lastSeq: Math.max(meta.lastSeq, message.seq), last: preview(message) }
       : meta;
     this.metas.set(message.conversation, current);
-    await this.store.putMessage(message, current, "sent");
+    await this.store.updateMessage(message, current, true);
     this.outlets.changed(message);
+  }
+
+  /**
+   * Drops a new conversation whose first message could not be handed over (no such handle): it
+   * was never shown. Kept if anything else arrived in it meanwhile.
+   */
+  async discard(message: StoredMessage): Promise<boolean> {
+    if (this.meta(message.conversation).lastSeq !== message.seq) return false;
+    this.metas.delete(message.conversation);
+    await this.store.deleteConversation(message.conversation);
+    return true;
   }
 
   private reserve(
@@ -88,12 +101,19 @@ export class Conversations {
     return message;
   }
 
-  /** A stored message changed (its state); the meta follows when it is the last one. */
-  async update(message: StoredMessage): Promise<void> {
+  /**
+   * A stored message changed (its state); the meta follows when it is the last one. `finished`:
+   * a staged message got its answer.
+   */
+  async update(message: StoredMessage, finished = false): Promise<void> {
     const meta = this.metas.get(message.conversation);
     const isLast = meta?.last?.seq === message.seq;
     if (meta && isLast) this.metas.set(meta.with, { ...meta, last: preview(message) });
-    await this.store.updateMessage(message, isLast ? this.metas.get(message.conversation) : undefined);
+    await this.store.updateMessage(
+      message,
+      isLast ? this.metas.get(message.conversation) : undefined,
+      finished,
+    );
     this.outlets.changed(message);
   }
 

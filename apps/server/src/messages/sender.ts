@@ -55,7 +55,12 @@ export class Sender {
     if (knownSeq !== undefined) {
       // A resend: the room has it. Deliver again only if it never arrived.
       const known = await store.message(request.to, knownSeq);
-      if (!known) return ack(request.id, "delivered"); // since deleted from my copy
+      if (!known) {
+        // Since deleted from my copy: answered as it had ended, not "delivered" whatever it was.
+        const gone = await store.deletedOutcome(request.to, request.id);
+        if (gone?.state === "failed") return ack(request.id, "failed", gone.reason ?? "Not delivered.");
+        return ack(request.id, gone?.state === "read" ? "read" : "delivered");
+      }
       if (known.state === "delivered" || known.state === "read") return ack(known.id, known.state);
       return this.deliver(known);
     }
@@ -69,27 +74,47 @@ export class Sender {
       seq: 0,
       state: "sending",
     };
-    if (!this.conversations.has(request.to)) {
-      // A first message goes to the recipient's room before it takes a place here: if no one
-      // has that handle (or their room cannot be reached), nothing is stored or shown.
-      const outcome = await this.handOver(draft);
-      if (outcome.unknown) return ack(request.id, "failed", `No one has the handle ${request.to}.`);
-      if (outcome.unreachable) return ack(request.id, "failed", UNREACHABLE);
-      const stored = await this.conversations.append(request.to, (seq) => ({ ...outcome.next, seq }), "sent");
-      return ack(stored.id, stored.state, stored.reason, outcome.retryAfter);
+    // A first message is shown only once its recipient's room answered: if no one has that
+    // handle (or their room cannot be reached), the new conversation is dropped.
+    const first = !this.conversations.has(request.to);
+    const message = await this.conversations.stage(request.to, (seq) => ({ ...draft, seq }), !first);
+    const outcome = await this.handOver(message);
+    if (first && (outcome.unknown || outcome.unreachable) && (await this.conversations.discard(message))) {
+      return ack(
+        request.id,
+        "failed",
+        outcome.unknown ? `No one has the handle ${request.to}.` : UNREACHABLE,
+      );
     }
-    const message = this.conversations.place(request.to, (seq) => ({ ...draft, seq }));
-    return this.deliver(message, true);
+    await this.conversations.commit(outcome.next);
+    return ack(outcome.next.id, outcome.next.state, outcome.next.reason, outcome.retryAfter);
   }
 
   /**
-   * Hands a message to the recipient's room and keeps the outcome. A new message is stored
-   * only then, in one write with its final state: "sending" lives in memory and on my tabs.
+   * On start: hands over again every message this room staged and never finished, because it
+   * stopped in between (a crash). The recipient's room recognizes an id it already holds, so
+   * this is harmless when the message had arrived; without it, a message whose tab never comes
+   * back to resend it would stay in the recipient's history and be missing from mine.
    */
-  private async deliver(message: StoredMessage, isNew = false): Promise<MessageAck> {
+  async resume(): Promise<number> {
+    const unfinished = await this.conversations.store.unfinished();
+    for (const { conversation, seq } of unfinished) {
+      void this.inOrder(conversation, async () => {
+        const message = await this.conversations.store.message(conversation, seq);
+        if (message?.state !== "sending") {
+          await this.conversations.store.endStaging(conversation, seq);
+          return;
+        }
+        await this.deliver(message);
+      }).catch((error) => console.error(`resending to ${conversation} failed`, error));
+    }
+    return unfinished.length;
+  }
+
+  /** Hands a stored message to the recipient's room and keeps the outcome (ending its staging). */
+  private async deliver(message: StoredMessage): Promise<MessageAck> {
     const { next, retryAfter } = await this.handOver(message);
-    if (isNew) await this.conversations.commit(next);
-    else await this.conversations.update(next);
+    await this.conversations.update(next, true);
     return ack(next.id, next.state, next.reason, retryAfter);
   }
 

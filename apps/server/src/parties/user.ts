@@ -239,8 +239,10 @@ export default class UserRoom implements Party.Server {
 
   async onStart(): Promise<void> {
     if (!knowsOwnId(this.room)) return; // woken for the alarm only
-    const { subscriptions } = await this.ready();
+    const { subscriptions, sender } = await this.ready();
     if (subscriptions.hasWatchers()) await this.armPruning();
+    // Messages this room was sending when it stopped go out again (after a crash).
+    await sender.resume();
   }
 
   /**

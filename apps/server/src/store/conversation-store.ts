@@ -27,6 +27,10 @@ const CONVERSATION = "conv:";
 const SENT_ID = "sid:";
 /** Received messages by the sender's id, per sender: for deduplication. */
 const RECEIVED_ID = "rid:";
+/** How a message of mine that I deleted had ended, by its id: a late resend is answered the same. */
+const SENT_GONE = "sgone:";
+/** My messages handed to the recipient's room and not yet answered (`out:<peer>:<seq>` -> seq). */
+const OUTGOING = "out:";
 
 /**
  * Conversations in room storage: one small meta value each, every message under its own key
@@ -55,8 +59,38 @@ export class ConversationStore {
     });
   }
 
-  /** Updates a stored message (its state), keeping its place. */
-  async updateMessage(message: StoredMessage, meta?: ConversationMeta): Promise<void> {
+  /**
+   * A message of mine on its way, stored as "sending" (with its id and meta) and marked
+   * unfinished before it is handed over: if the room dies before the answer is stored, it
+   * finds the message on start and hands it over again (the recipient recognizes the id).
+   */
+  async stageMessage(message: StoredMessage, meta: ConversationMeta): Promise<void> {
+    await this.storage.put<unknown>({
+      [messageKey(message.conversation, message.seq)]: message,
+      [`${SENT_ID}${message.conversation}:${message.id}`]: message.seq,
+      [CONVERSATION + meta.with]: meta,
+      [outgoingKey(message.conversation, message.seq)]: message.seq,
+    });
+  }
+
+  /** My messages that were staged and never finished (a crash in between), oldest first per peer. */
+  async unfinished(): Promise<Array<{ conversation: string; seq: number }>> {
+    const listed = await this.storage.list<number>({ prefix: OUTGOING });
+    return [...listed].map(([key, seq]) => ({
+      conversation: key.slice(OUTGOING.length, key.lastIndexOf(":")),
+      seq,
+    }));
+  }
+
+  /** Ends the staging of a message that is gone or was finished another way. */
+  async endStaging(conversation: string, seq: number): Promise<void> {
+    await this.storage.delete(outgoingKey(conversation, seq));
+  }
+
+  /** Updates a stored message (its state), keeping its place; `finished` ends its staging. */
+  async updateMessage(message: StoredMessage, meta?: ConversationMeta, finished = false): Promise<void> {
+    // Issued together without an await between them, the delete and the put commit as one write.
+    if (finished) void this.storage.delete(outgoingKey(message.conversation, message.seq));
     await this.storage.put<unknown>({
       [messageKey(message.conversation, message.seq)]: message,
       ...(meta ? { [CONVERSATION + meta.with]: meta } : {}),
@@ -105,6 +139,18 @@ export class ConversationStore {
    */
   async deleteMessage(message: StoredMessage): Promise<void> {
     await this.storage.delete(messageKey(message.conversation, message.seq));
+    if (message.from !== message.conversation) {
+      // A message I sent: how it ended is kept, so a late resend of it is answered truthfully.
+      await this.storage.put(`${SENT_GONE}${message.conversation}:${message.id}`, {
+        state: message.state,
+        ...(message.reason ? { reason: message.reason } : {}),
+      });
+    }
+  }
+
+  /** How a message I sent and then deleted had ended (absent for messages deleted before this was kept). */
+  deletedOutcome(conversation: string, id: string): Promise<{ state: string; reason?: string } | undefined> {
+    return this.storage.get(`${SENT_GONE}${conversation}:${id}`);
   }
 
   /** Deletes a whole conversation, page by page (storage deletes at most 128 keys at once). */
@@ -113,6 +159,8 @@ export class ConversationStore {
       conversationPrefix(conversation),
       `${SENT_ID}${conversation}:`,
       `${RECEIVED_ID}${conversation}:`,
+      `${OUTGOING}${conversation}:`,
+      `${SENT_GONE}${conversation}:`,
     ]) {
       for (;;) {
         const keys = [...(await this.storage.list({ prefix, limit: 128 })).keys()];
@@ -122,4 +170,8 @@ export class ConversationStore {
     }
     await this.storage.delete(CONVERSATION + conversation);
   }
+}
+
+function outgoingKey(conversation: string, seq: number): string {
+  return `${OUTGOING}${conversation}:${String(seq).padStart(12, "0")}`;
 }
