@@ -8,6 +8,7 @@ test("Alice and Bob converse, and Alice sees her message delivered, then read", 
   await alice.addBuddy(bob.handle);
   await bob.approve(alice.handle);
   await expect(alice.buddy(bob.handle)).toContainText("Available");
+  await bob.page.goto("/"); // from the requests back to his list
 
   await alice.messageTo(bob.handle);
   await alice.send(bob.handle, "Lunch at noon?");

@@ -45,7 +45,9 @@ test("the app arrives with its security headers and runs within its content poli
   // The app still works: signing up shows the buddy list, with its early reads and its socket.
   const person = new Person(page, `sec-${Date.now().toString(36)}`);
   await person.signUp();
-  await expect(page.getByText("No buddies yet. Add someone by their handle.")).toBeVisible();
+  await expect(
+    page.getByText("No one here yet. Type someone's handle above to add them or write to them."),
+  ).toBeVisible();
   // The early reads run as the page arrives, once a handle is stored: reload to run them.
   await page.reload();
   await person.expectSignedIn();

@@ -27,8 +27,11 @@ test("a long conversation reads as runs by day, marks what is new, stays light, 
   await expect(items.first()).toBeVisible();
   expect(await items.count()).toBeLessThan(60);
   const latest = conversation.getByRole("button", { name: /Jump to latest/ });
-  if (await latest.isVisible()) await latest.click();
-  await expect(alice.message(bob.handle, `message number ${count}`)).toBeVisible();
+  // The timeline opens at the first unread message; "Jump to latest" shows once it has laid out.
+  await expect(async () => {
+    if (await latest.isVisible()) await latest.click();
+    await expect(alice.message(bob.handle, `message number ${count}`)).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
   await expect(alice.buddy(bob.handle)).not.toContainText("unread");
 
   // Away from it, three more come: opening it again shows them under a "New messages" line,

@@ -1,5 +1,4 @@
-// First, before any schema is built: see the file.
-import "./lib/zod-jitless.ts";
+// Zod is set jitless by @pim/protocol itself, before any schema exists (no eval under our CSP).
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";

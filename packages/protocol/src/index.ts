@@ -1,3 +1,6 @@
+// First, before any schema exists: see the file.
+import "./zod-jitless.ts";
+
 export * from "./app-policy.ts";
 export * from "./auth.ts";
 export * from "./bidi.ts";
