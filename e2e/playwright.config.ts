@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { defineConfig } from "@playwright/test";
 import { LIFTED_SIGN_UP_LIMIT } from "../apps/server/test/harness/server.ts";
+import { chromiumLaunchOptions } from "../scripts/chromium.mjs";
 
 const port = Number(process.env.E2E_PORT ?? 4310);
 const root = resolve(import.meta.dirname, "..");
@@ -34,16 +35,7 @@ export default defineConfig({
       name: "chromium",
       use: {
         browserName: "chromium",
-        launchOptions: {
-          executablePath: "/usr/bin/chromium",
-          args: [
-            "--no-sandbox",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-gpu",
-          ],
-        },
+        launchOptions: chromiumLaunchOptions,
       },
     },
   ],

@@ -3,9 +3,10 @@
 // machine, and the sqlite3 shell, with which the adversarial tests read what rooms stored.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { chromiumExecutablePath } from "./chromium.mjs";
 
 const NEEDED = [
-  { path: "/usr/bin/chromium", pkg: "chromium" },
+  { path: chromiumExecutablePath, pkg: "chromium" },
   { path: "/usr/bin/sqlite3", pkg: "sqlite3" },
 ];
 const missing = NEEDED.filter(({ path }) => !existsSync(path));

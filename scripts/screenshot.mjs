@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
+import { chromiumLaunchOptions } from "./chromium.mjs";
 
 const root = join(import.meta.dirname, "..");
 const port = Number(process.env.SCREENSHOT_PORT ?? 4390);
@@ -36,16 +37,7 @@ async function ready() {
   throw new Error("server did not start");
 }
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   await ready();
   const people = {};

@@ -1,5 +1,6 @@
 import { chromium } from "@playwright/test";
 import type { TestServer } from "../../apps/server/test/harness/server.ts";
+import { chromiumLaunchOptions } from "../../scripts/chromium.mjs";
 import { bundleSize } from "./bundle-size.ts";
 import { createPrincipals, subscribe } from "./population.ts";
 
@@ -16,16 +17,7 @@ export async function appLoad(server: TestServer, runs: number): Promise<AppLoad
   const [me, buddy] = await createPrincipals(server, 2, "app");
   if (!me || !buddy) throw new Error("no principals");
   await subscribe(server, me, buddy);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-gpu",
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   const times: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {

@@ -1,5 +1,6 @@
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from "@tanstack/react-router";
 import { Home } from "../features/shell/Home.tsx";
+import { conversationPage, personPage, requestsPage, settingsPage } from "./pages.ts";
 import { Root } from "./Root.tsx";
 
 /**
@@ -7,44 +8,34 @@ import { Root } from "./Root.tsx";
  * Code-based routes (no generated files). Only the list is needed for the first screen; each
  * page's code loads when it is opened (or hovered, or once the first screen is idle).
  */
-const conversation = () => import("../features/messages/ConversationPane.tsx");
-const person = () => import("../features/people/PersonPage.tsx");
-const requests = () => import("../features/buddies/RequestsPage.tsx");
-const settings = () => import("../features/settings/SettingsPage.tsx");
-
-/** Fetches the pages' code while nothing else happens, so opening one waits for nothing. */
-export function preloadPages(): void {
-  for (const load of [conversation, person, requests]) void load().catch(() => {});
-}
-
 const rootRoute = createRootRoute({ component: Root });
 
 export const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: "/", component: Home });
 export const chatRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/chat/$peer",
-  component: lazyRouteComponent(conversation, "ConversationRoute"),
+  component: lazyRouteComponent(conversationPage, "ConversationRoute"),
 });
 export const personRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/people/$peer",
-  component: lazyRouteComponent(person, "PersonRoute"),
+  component: lazyRouteComponent(personPage, "PersonRoute"),
 });
 export const requestsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/requests",
-  component: lazyRouteComponent(requests, "RequestsPage"),
+  component: lazyRouteComponent(requestsPage, "RequestsPage"),
 });
-const settingsPage = lazyRouteComponent(settings, "SettingsPage");
+const settings = lazyRouteComponent(settingsPage, "SettingsPage");
 export const settingsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/settings",
-  component: settingsPage,
+  component: settings,
 });
 export const settingsPageRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/settings/$page",
-  component: settingsPage,
+  component: settings,
 });
 
 const routeTree = rootRoute.addChildren([

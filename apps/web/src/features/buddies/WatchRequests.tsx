@@ -1,5 +1,6 @@
 import { ApiError } from "../../lib/api.ts";
-import { keepFocus } from "../../lib/keepFocus.ts";
+import { RemoveButton } from "../../lib/RemoveButton.tsx";
+import { AnswerButtons } from "./AnswerButtons.tsx";
 import { useAddBuddy, useAnswerSubscriber, useBuddies, useSubscribers } from "./useBuddies.ts";
 
 /** Requests to watch my presence, answered here; after approving, an offer to watch back. */
@@ -26,25 +27,10 @@ export function WatchRequests() {
               <span>
                 <strong>{name}</strong> wants to see your presence.
               </span>
-              <button
-                type="button"
-                onClick={(e) => {
-                  keepFocus(e.currentTarget);
-                  answer.mutate({ watcher: s.handle, decision: "approve" });
-                }}
-              >
-                Approve {name}
-              </button>
-              <button
-                type="button"
-                className="quiet"
-                onClick={(e) => {
-                  keepFocus(e.currentTarget);
-                  answer.mutate({ watcher: s.handle, decision: "deny" });
-                }}
-              >
-                Deny {name}
-              </button>
+              <AnswerButtons
+                name={name}
+                onAnswer={(decision) => answer.mutate({ watcher: s.handle, decision })}
+              />
             </li>
           );
         })}
@@ -53,16 +39,9 @@ export function WatchRequests() {
             <span>
               <strong>{s.handle}</strong> can see your presence. Watch theirs too?
             </span>
-            <button
-              type="button"
-              onClick={(e) => {
-                keepFocus(e.currentTarget);
-                add.mutate(s.handle);
-              }}
-              disabled={add.isPending}
-            >
+            <RemoveButton onPress={() => add.mutate(s.handle)} disabled={add.isPending}>
               Add {s.handle} back
-            </button>
+            </RemoveButton>
           </li>
         ))}
       </ul>

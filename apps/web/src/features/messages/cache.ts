@@ -3,8 +3,7 @@ import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { announce } from "../shell/announcements.ts";
 import { showNotification } from "./notifications.ts";
 import { settle } from "./outbox.ts";
-import { conversationsQueryOptions, historyQueryOptions } from "./queries.ts";
-import { typingQueryKey } from "./typing.ts";
+import { conversationsQueryOptions, historyQueryOptions, typingQueryOptions } from "./queries.ts";
 
 type MessageEvent = Extract<
   ServerMessage,
@@ -54,7 +53,10 @@ export function applyMessageEvent(queryClient: QueryClient, handle: string, even
       queryClient.removeQueries({ queryKey: historyQueryOptions(handle, event.conversation).queryKey });
       return;
     case "typing":
-      queryClient.setQueryData(typingQueryKey(handle, event.from), event.typing ? Date.now() : 0);
+      queryClient.setQueryData(
+        typingQueryOptions(handle, event.from).queryKey,
+        event.typing ? Date.now() : 0,
+      );
       return;
     default: {
       const unhandled: never = event;

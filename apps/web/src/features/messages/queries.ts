@@ -20,10 +20,15 @@ export function conversationsQueryOptions(handle: string) {
   });
 }
 
+/** The start of every conversation's history key: to read them all again after a reconnect. */
+export function historyQueryPrefix(handle: string) {
+  return ["history", handle] as const;
+}
+
 /** One conversation's history, newest page first, older pages as I scroll back. */
 export function historyQueryOptions(handle: string, peer: string) {
   return infiniteQueryOptions({
-    queryKey: ["history", handle, peer] as const,
+    queryKey: [...historyQueryPrefix(handle), peer] as const,
     queryFn: ({ pageParam }): Promise<HistoryPage> =>
       request(
         roomPath(
@@ -38,10 +43,15 @@ export function historyQueryOptions(handle: string, peer: string) {
   });
 }
 
+/** The start of every "would they accept it" key: to ask them all again after a reconnect. */
+export function deliverableQueryPrefix(handle: string) {
+  return ["deliverable", handle] as const;
+}
+
 /** Would this person accept a message from me now? Shown before I send. */
 export function deliverableQueryOptions(handle: string, peer: string) {
   return queryOptions({
-    queryKey: ["deliverable", handle, peer] as const,
+    queryKey: [...deliverableQueryPrefix(handle), peer] as const,
     queryFn: () =>
       request(roomPath(handle, `/conversations/${encodeURIComponent(peer)}/deliverable`), DeliverableSchema),
     refetchInterval: 15_000,
@@ -58,5 +68,14 @@ export function deleteMessage(handle: string, peer: string, seq: number) {
 export function deleteConversation(handle: string, peer: string) {
   return request(roomPath(handle, `/conversations/${encodeURIComponent(peer)}`), OkSchema, {
     method: "DELETE",
+  });
+}
+
+/** When `from` last told me they were typing (0: they stopped, or never did). Socket events only. */
+export function typingQueryOptions(handle: string, from: string) {
+  return queryOptions({
+    queryKey: ["typing", handle, from] as const,
+    queryFn: () => 0,
+    staleTime: Number.POSITIVE_INFINITY,
   });
 }

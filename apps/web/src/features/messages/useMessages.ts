@@ -2,7 +2,7 @@ import { mergeMessages } from "@pim/model";
 import type { StoredMessage } from "@pim/protocol";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useRef } from "react";
-import { sendToRoom } from "../../lib/socket.ts";
+import { useSendToRoom } from "../../lib/room-sender.ts";
 import { useHandle } from "../session/useSession.ts";
 import { type OutboxEntry, outboxQueryOptions, putInOutbox, removeFromOutbox } from "./outbox.ts";
 import {
@@ -57,6 +57,7 @@ export function useDeliverable(peer: string) {
 export function useSendMessage(peer: string) {
   const handle = useHandle();
   const queryClient = useQueryClient();
+  const sendToRoom = useSendToRoom();
   return useCallback(
     (text: string) => {
       const entry: OutboxEntry = {
@@ -69,7 +70,7 @@ export function useSendMessage(peer: string) {
       putInOutbox(queryClient, handle, entry);
       sendToRoom({ type: "message.send", id: entry.id, to: peer, text });
     },
-    [handle, peer, queryClient],
+    [handle, peer, queryClient, sendToRoom],
   );
 }
 
@@ -77,6 +78,7 @@ export function useSendMessage(peer: string) {
 export function useRetry() {
   const handle = useHandle();
   const queryClient = useQueryClient();
+  const sendToRoom = useSendToRoom();
   return useCallback(
     (message: ShownMessage) => {
       putInOutbox(queryClient, handle, {
@@ -88,7 +90,7 @@ export function useRetry() {
       });
       sendToRoom({ type: "message.send", id: message.id, to: message.to, text: message.text });
     },
-    [handle, queryClient],
+    [handle, queryClient, sendToRoom],
   );
 }
 
@@ -100,15 +102,17 @@ export function useDismiss() {
 
 /** Marks a conversation read up to a message; every tab of mine hears it from the room. */
 export function useMarkRead(peer: string) {
+  const sendToRoom = useSendToRoom();
   return useCallback(
     (upToSeq: number) => sendToRoom({ type: "message.read", conversation: peer, upToSeq }),
-    [peer],
+    [peer, sendToRoom],
   );
 }
 
 /** Typing notices: at most one every few seconds while typing, and "stopped" once. */
 export function useTypingNotice(peer: string) {
   const lastSent = useRef(0);
+  const sendToRoom = useSendToRoom();
   return useCallback(
     (typing: boolean) => {
       const now = Date.now();
@@ -116,7 +120,7 @@ export function useTypingNotice(peer: string) {
       lastSent.current = typing ? now : 0;
       sendToRoom({ type: "typing", to: peer, typing });
     },
-    [peer],
+    [peer, sendToRoom],
   );
 }
 

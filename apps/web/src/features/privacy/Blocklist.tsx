@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import { keepFocus } from "../../lib/keepFocus.ts";
+import { RemoveButton } from "../../lib/RemoveButton.tsx";
 import { useFieldProblem } from "../../lib/useFieldProblem.ts";
 import { errorText } from "./errors.ts";
 import { useBlock, usePrivacy, useUnblock } from "./usePrivacy.ts";
@@ -27,16 +27,9 @@ export function Blocklist() {
         {data?.blocked.map((who) => (
           <li key={who} aria-label={who}>
             <span>{who}</span>
-            <button
-              type="button"
-              className="quiet"
-              onClick={(e) => {
-                keepFocus(e.currentTarget);
-                unblock.mutate(who);
-              }}
-            >
+            <RemoveButton className="quiet" onPress={() => unblock.mutate(who)}>
               Unblock {who}
-            </button>
+            </RemoveButton>
           </li>
         ))}
       </ul>

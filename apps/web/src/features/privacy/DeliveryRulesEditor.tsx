@@ -1,6 +1,6 @@
 import { canonicalHandle, type DeliveryRules } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
-import { keepFocus } from "../../lib/keepFocus.ts";
+import { RemoveButton } from "../../lib/RemoveButton.tsx";
 import { useConfirmedSelect } from "../../lib/useConfirmedSelect.ts";
 import { errorText } from "./errors.ts";
 import { usePrivacy, useSaveDelivery } from "./usePrivacy.ts";
@@ -64,16 +64,12 @@ export function DeliveryRulesEditor() {
         {rules.alwaysThrough.map((who) => (
           <li key={who}>
             <span>{who}</span>
-            <button
-              type="button"
+            <RemoveButton
               className="quiet"
-              onClick={(e) => {
-                keepFocus(e.currentTarget);
-                update({ alwaysThrough: rules.alwaysThrough.filter((h) => h !== who) });
-              }}
+              onPress={() => update({ alwaysThrough: rules.alwaysThrough.filter((h) => h !== who) })}
             >
               Remove {who}
-            </button>
+            </RemoveButton>
           </li>
         ))}
       </ul>

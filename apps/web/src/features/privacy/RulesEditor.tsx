@@ -8,7 +8,7 @@ import {
   ShowLevelSchema,
 } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
-import { keepFocus } from "../../lib/keepFocus.ts";
+import { RemoveButton } from "../../lib/RemoveButton.tsx";
 import { useFieldProblem } from "../../lib/useFieldProblem.ts";
 import { errorText } from "./errors.ts";
 import { checkHandle, checkHandleList } from "./handle-check.ts";
@@ -132,17 +132,15 @@ function RulesForm({
                 />
               </td>
               <td>
-                <button
-                  type="button"
+                <RemoveButton
                   className="quiet"
-                  onClick={(e) => {
-                    keepFocus(e.currentTarget);
+                  onPress={() => {
                     const { [handle]: _removed, ...rest } = rules.people;
                     setRules({ ...rules, people: rest });
                   }}
                 >
                   Remove rule for {handle}
-                </button>
+                </RemoveButton>
               </td>
             </tr>
           ))}
@@ -186,11 +184,9 @@ function RulesForm({
               setRules({ ...rules, groups: rules.groups.map((g, i) => (i === index ? { ...g, rule } : g)) })
             }
           />
-          <button
-            type="button"
+          <RemoveButton
             className="quiet"
-            onClick={(e) => {
-              keepFocus(e.currentTarget);
+            onPress={() => {
               const texts = new Map(memberTexts);
               texts.delete(group.name);
               setMemberTexts(texts);
@@ -198,7 +194,7 @@ function RulesForm({
             }}
           >
             Remove group {group.name}
-          </button>
+          </RemoveButton>
         </fieldset>
       ))}
       <form onSubmit={addGroup} className="inline" aria-label="Add a group">
@@ -216,18 +212,13 @@ function RulesForm({
       </form>
 
       <div className="actions">
-        <button
-          type="button"
+        <RemoveButton
           // Not disabled: saving draws the form afresh, and the keyboard's place stays on this button.
           aria-disabled={!canSave}
-          onClick={(e) => {
-            if (!canSave) return;
-            keepFocus(e.currentTarget);
-            save.mutate(rules);
-          }}
+          onPress={() => save.mutate(rules)}
         >
           Save rules
-        </button>
+        </RemoveButton>
         {changed ? (
           <button type="button" className="quiet" onClick={onDiscard}>
             Discard changes

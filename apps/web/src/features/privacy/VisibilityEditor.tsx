@@ -1,6 +1,6 @@
 import type { VisibilityRules } from "@pim/protocol";
 import { type FormEvent, useState } from "react";
-import { keepFocus } from "../../lib/keepFocus.ts";
+import { RemoveButton } from "../../lib/RemoveButton.tsx";
 import { useFieldProblem } from "../../lib/useFieldProblem.ts";
 import { errorText } from "./errors.ts";
 import { checkHandle } from "./handle-check.ts";
@@ -62,17 +62,15 @@ export function VisibilityEditor() {
               <option value="named">Show my handle</option>
               <option value="anonymous">Anonymous</option>
             </select>
-            <button
-              type="button"
+            <RemoveButton
               className="quiet"
-              onClick={(e) => {
-                keepFocus(e.currentTarget);
+              onPress={() => {
                 const { [who]: _removed, ...rest } = visibility.presentities;
                 update({ ...visibility, presentities: rest });
               }}
             >
               Use the default for {who}
-            </button>
+            </RemoveButton>
           </li>
         ))}
       </ul>

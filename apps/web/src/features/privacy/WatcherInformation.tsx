@@ -1,8 +1,8 @@
 import type { WatcherInfo, WatcherKind } from "@pim/protocol";
 import { useState } from "react";
-import { keepFocus } from "../../lib/keepFocus.ts";
 import { timeAgo } from "../../lib/time.ts";
 import { useNow } from "../../lib/useNow.ts";
+import { AnswerButtons } from "../buddies/AnswerButtons.tsx";
 import { useAnswerSubscriber } from "../buddies/useBuddies.ts";
 import { errorText } from "./errors.ts";
 import { KIND_LABELS, watcherStateLabel } from "./labels.ts";
@@ -84,27 +84,10 @@ function WatcherRow({ watcher, now }: { watcher: WatcherInfo; now: number }) {
       <td>
         <div className="actions">
           {watcher.state === "pending" ? (
-            <>
-              <button
-                type="button"
-                onClick={(e) => {
-                  keepFocus(e.currentTarget);
-                  answer.mutate({ watcher: watcher.id, decision: "approve" });
-                }}
-              >
-                Approve {name}
-              </button>
-              <button
-                type="button"
-                className="quiet"
-                onClick={(e) => {
-                  keepFocus(e.currentTarget);
-                  answer.mutate({ watcher: watcher.id, decision: "deny" });
-                }}
-              >
-                Deny {name}
-              </button>
-            </>
+            <AnswerButtons
+              name={name}
+              onAnswer={(decision) => answer.mutate({ watcher: watcher.id, decision })}
+            />
           ) : null}
           {watcher.handle ? (
             privacy?.blocked.includes(watcher.handle) ? (

@@ -39,6 +39,18 @@ export function signedOutNoticeQueryOptions() {
   });
 }
 
+/**
+ * This tab asked to sign out. The room closes the session's sockets as it answers, and the close
+ * can reach the tab before the answer does: it must not then read as "signed out in another tab".
+ */
+export function signOutAskedQueryOptions() {
+  return queryOptions({
+    queryKey: ["sign-out-asked"] as const,
+    queryFn: (): boolean => false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
 /** A short, readable label for this device, shown in session and device lists. */
 export function deviceLabel(): string {
   const ua = navigator.userAgent;

@@ -4,13 +4,13 @@ import { useCallback } from "react";
 import { ApiError } from "../../lib/api.ts";
 import { storeHandle } from "../../lib/handle-store.ts";
 import { forgetCache } from "../../lib/persisted-cache.ts";
-import { askingToSignOut } from "../../lib/socket.ts";
 import {
   deviceLabel,
   sessionQueryOptions,
   signedOutNoticeQueryOptions,
   signIn,
   signOut,
+  signOutAskedQueryOptions,
   signUp,
 } from "./queries.ts";
 
@@ -78,16 +78,18 @@ export function useSignedOut(): (notice: string | null) => void {
 export function useSignOut() {
   const handle = useHandle();
   const signedOut = useSignedOut();
+  const queryClient = useQueryClient();
+  const asking = (asked: boolean) => queryClient.setQueryData(signOutAskedQueryOptions().queryKey, asked);
   return useMutation({
     mutationFn: (everywhere: boolean) => {
-      askingToSignOut(true);
+      asking(true);
       return signOut(handle, everywhere);
     },
     onSuccess: () => signedOut(null),
     onError: (error) => {
       // The room no longer knows this session: it is over already.
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) signedOut(null);
-      else askingToSignOut(false);
+      else asking(false);
     },
   });
 }

@@ -1,10 +1,7 @@
 import { Outlet } from "@tanstack/react-router";
 import { lazy, Suspense, useEffect } from "react";
-import { preloadPages } from "../../app/router.tsx";
-import { useRoomSocket } from "../../lib/socket.ts";
+import { UpdateBanner } from "../connection/UpdateBanner.tsx";
 import { useUnreadTotal } from "../messages/useMessages.ts";
-import { preloadOverlays } from "../overlays/lazy-overlays.tsx";
-import { useHandle, useSignedOut } from "../session/useSession.ts";
 import { useAnnouncement } from "./announcements.ts";
 import { Sidebar } from "./Sidebar.tsx";
 import { useKeyboardShortcuts } from "./useKeyboardShortcuts.ts";
@@ -17,13 +14,10 @@ const QuickSwitcher = lazy(() => import("./QuickSwitcher.tsx").then((m) => ({ de
  * other. On a phone one pane at a time: the list at home, the place otherwise.
  */
 export function Shell() {
-  const handle = useHandle();
-  useRoomSocket(handle, useSignedOut());
   const place = usePlace();
   const unread = useUnreadTotal();
   const announcement = useAnnouncement();
   const switcher = useKeyboardShortcuts();
-  useEffect(() => preloadOverlays(preloadPages), []);
 
   useEffect(() => {
     // Total unread in the page title, so it shows on the tab itself; then where I am.
@@ -40,6 +34,7 @@ export function Shell() {
 
   return (
     <div className={`shell ${place.kind === "home" ? "at-home" : "in-place"}`}>
+      <UpdateBanner />
       <Sidebar />
       <main className="pane" id="main">
         <Outlet />

@@ -1,6 +1,6 @@
 import { Link } from "@tanstack/react-router";
-import { useSocketStatus } from "../../lib/socket.ts";
 import { usePendingRequests } from "../buddies/useBuddies.ts";
+import { useSocketStatus } from "../connection/useConnection.ts";
 import { PeopleList } from "../people/PeopleList.tsx";
 import { StatusMenu } from "../presence/StatusMenu.tsx";
 

@@ -1,0 +1,118 @@
+import { type ClientMessage, PROTOCOL_VERSION, type ServerMessage } from "@pim/protocol";
+import { QueryClient } from "@tanstack/react-query";
+import { beforeEach, describe, expect, it } from "vitest";
+import { serverProtocolQueryOptions, socketStatusQueryOptions } from "../features/connection/queries.ts";
+import { putInOutbox } from "../features/messages/outbox.ts";
+import { signOutAskedQueryOptions } from "../features/session/queries.ts";
+import { createEmitter } from "../lib/emitter.ts";
+import type { RoomSocket, RoomSocketEvents } from "../lib/room-socket.ts";
+import { followRoom } from "./room-dispatcher.ts";
+
+const me = "alice";
+
+beforeEach(() => {
+  const store = new Map<string, string>();
+  Object.assign(globalThis, {
+    localStorage: {
+      getItem: (key: string) => store.get(key) ?? null,
+      setItem: (key: string, value: string) => void store.set(key, value),
+      removeItem: (key: string) => void store.delete(key),
+    },
+  });
+});
+
+/** A socket that is always open, whose events the test sends and whose frames it reads. */
+function fakeSocket() {
+  const events = createEmitter<RoomSocketEvents>();
+  const sent: ClientMessage[] = [];
+  let closed = false;
+  const socket: RoomSocket = {
+    on: events.on,
+    send: (message) => {
+      sent.push(message);
+      return true;
+    },
+    queue: (message) => void sent.push(message),
+    close: () => {
+      closed = true;
+    },
+  };
+  return { socket, sent, events, isClosed: () => closed };
+}
+
+function setup() {
+  const queryClient = new QueryClient();
+  const { socket, sent, events, isClosed } = fakeSocket();
+  const ended: (string | null)[] = [];
+  const room = followRoom({
+    queryClient,
+    handle: me,
+    socket,
+    onSessionEnded: (notice) => ended.push(notice),
+    checkSession: async () => ({ handle: me }),
+  });
+  const hello = (protocol: number): ServerMessage => ({
+    type: "hello",
+    protocol,
+    handle: me,
+    sessionId: "s",
+    connectionId: "c",
+  });
+  return { queryClient, room, sent, events, ended, isClosed, hello };
+}
+
+function outboxHas(queryClient: QueryClient, id: string) {
+  putInOutbox(queryClient, me, { id, to: "bob", text: id, createdAt: 1, state: "sending" });
+}
+
+describe("the room dispatcher", () => {
+  it("sends nothing before the room greets the socket", () => {
+    const { room, sent } = setup();
+    expect(room.send({ type: "ping" })).toBe(false);
+    expect(sent).toEqual([]);
+  });
+
+  it("on a greeting of the same protocol, says connected and resends the outbox", () => {
+    const { queryClient, sent, events, hello } = setup();
+    outboxHas(queryClient, "m1");
+    events.emit("message", hello(PROTOCOL_VERSION));
+    expect(queryClient.getQueryData(socketStatusQueryOptions().queryKey)).toBe("connected");
+    expect(sent).toEqual([{ type: "message.send", id: "m1", to: "bob", text: "m1" }]);
+  });
+
+  it("on a greeting of another protocol, records it and holds the outbox until a reload", () => {
+    const { queryClient, room, sent, events, hello } = setup();
+    outboxHas(queryClient, "m1");
+    events.emit("message", hello(PROTOCOL_VERSION + 1));
+    expect(queryClient.getQueryData(serverProtocolQueryOptions().queryKey)).toBe(PROTOCOL_VERSION + 1);
+    expect(sent).toEqual([]);
+    // Reconnecting does not change that.
+    events.emit("close", { code: 1006, reason: "" });
+    events.emit("message", hello(PROTOCOL_VERSION + 1));
+    expect(sent).toEqual([]);
+    // The tab stays usable: what I do now still goes.
+    expect(room.send({ type: "typing", to: "bob", typing: true })).toBe(true);
+  });
+
+  it("a 4401 close this tab asked for signs out without a notice", () => {
+    const { queryClient, events, ended, isClosed } = setup();
+    queryClient.setQueryData(signOutAskedQueryOptions().queryKey, true);
+    events.emit("close", { code: 4401, reason: "signed out" });
+    expect(ended).toEqual([null]);
+    expect(isClosed()).toBe(true);
+  });
+
+  it("a 4401 close from elsewhere signs out with the room's reason", () => {
+    const { events, ended } = setup();
+    events.emit("close", { code: 4401, reason: "signed out everywhere" });
+    expect(ended).toEqual(["You were signed out everywhere."]);
+  });
+
+  it("a dropped connection reads as reconnecting, and stops sends until the next greeting", () => {
+    const { queryClient, room, events, hello } = setup();
+    events.emit("message", hello(PROTOCOL_VERSION));
+    events.emit("close", { code: 1006, reason: "" });
+    expect(queryClient.getQueryData(socketStatusQueryOptions().queryKey)).toBe("reconnecting");
+    expect(room.send({ type: "ping" })).toBe(false);
+  });
+});
