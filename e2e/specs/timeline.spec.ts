@@ -4,6 +4,7 @@ import { Person } from "../fixtures/app.ts";
 test("a long conversation reads as runs by day, marks what is new, stays light, and jumps to the latest", async ({
   browser,
 }) => {
+  test.setTimeout(180_000); // a hundred messages typed at a person's pace
   const alice = await Person.signedUp(browser, "alice");
   const bob = await Person.signedUp(browser, "bob");
   await bob.messageTo(alice.handle);
