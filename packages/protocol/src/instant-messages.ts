@@ -151,19 +151,3 @@ export const HistoryQuerySchema = z.object({
 /** Whether the recipient would accept a message from me now (shown before sending). */
 export const DeliverableSchema = z.object({ accepting: z.boolean(), message: z.string().optional() });
 export type Deliverable = z.infer<typeof DeliverableSchema>;
-
-/** room -> room. The sender is the verified caller, never a field of the body. */
-export const RcDeliverSchema = z.object({ id: MessageIdSchema, text: MessageTextSchema, sentAt: z.number() });
-export const RcDeliverReplySchema = z.discriminatedUnion("accepted", [
-  z.object({ accepted: z.literal(true), silent: z.boolean() }),
-  z.object({
-    accepted: z.literal(false),
-    /** inbox_full: the sender (not on the recipient's buddy list) left too much unread. */
-    reason: z.enum(["refused", "closed", "rate_limited", "inbox_full"]),
-    message: z.string(),
-    retryAfter: z.number().optional(),
-  }),
-]);
-export type RcDeliverReply = z.infer<typeof RcDeliverReplySchema>;
-export const RcReceiptSchema = z.object({ ids: z.array(MessageIdSchema).max(MESSAGE_LIMITS.maxReceiptIds) });
-export const RcTypingSchema = z.object({ typing: z.boolean() });

@@ -1,10 +1,5 @@
-import {
-  canonicalHandle,
-  type MessageAck,
-  parseWith,
-  RcDeliverReplySchema,
-  type StoredMessage,
-} from "@pim/protocol";
+import { canonicalHandle, type MessageAck, type StoredMessage } from "@pim/protocol";
+import { noOneHas } from "../rooms/room-call-result.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import type { Conversations } from "./conversations.ts";
 
@@ -73,7 +68,7 @@ export class Sender {
       // A first message goes to the recipient's room before it takes a place here: if no one
       // has that handle (or their room cannot be reached), nothing is stored or shown.
       const outcome = await this.handOver(draft);
-      if (outcome.unknown) return ack(request.id, "failed", `No one has the handle ${request.to}.`);
+      if (outcome.unknown) return ack(request.id, "failed", noOneHas(request.to));
       if (outcome.unreachable) return ack(request.id, "failed", UNREACHABLE);
       const stored = await this.conversations.append(request.to, (seq) => ({ ...outcome.next, seq }), "sent");
       return ack(stored.id, stored.state, stored.reason, outcome.retryAfter);
@@ -95,27 +90,24 @@ export class Sender {
 
   /** The recipient's room's answer to a message, as the message's next state. */
   private async handOver(message: StoredMessage): Promise<HandOver> {
-    try {
-      const reply = await this.rooms.call(message.to, "/rc/deliver", {
-        id: message.id,
-        text: message.text,
-        sentAt: message.sentAt,
-      });
-      if (reply.status === 404) return { next: failed(message, UNREACHABLE), unknown: true };
-      const parsed = parseWith(RcDeliverReplySchema, reply.body);
-      if (!parsed.ok) return { next: failed(message, UNREACHABLE), unreachable: true };
-      if (!parsed.value.accepted) {
-        const refused = failed(message, parsed.value.message);
-        const { retryAfter } = parsed.value;
-        return { next: refused, ...(retryAfter !== undefined ? { retryAfter } : {}) };
-      }
-      const delivered: StoredMessage = { ...message, state: "delivered" };
-      delete delivered.reason;
-      return { next: delivered };
-    } catch (error) {
-      console.error(`delivery to ${message.to} failed`, error);
+    const result = await this.rooms.call("deliver", message.to, {
+      id: message.id,
+      text: message.text,
+      sentAt: message.sentAt,
+    });
+    if (!result.ok) {
+      if (result.failure === "no_such_principal")
+        return { next: failed(message, UNREACHABLE), unknown: true };
       return { next: failed(message, UNREACHABLE), unreachable: true };
     }
+    const answer = result.reply;
+    if (!answer.accepted) {
+      const refused = failed(message, answer.message);
+      return { next: refused, ...(answer.retryAfter !== undefined ? { retryAfter: answer.retryAfter } : {}) };
+    }
+    const delivered: StoredMessage = { ...message, state: "delivered" };
+    delete delivered.reason;
+    return { next: delivered };
   }
 
   /** Runs `task` after everything queued for this recipient. */

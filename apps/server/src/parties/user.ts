@@ -209,7 +209,7 @@ export default class UserRoom implements Party.Server {
         config: this.config,
         accounts,
         closeSockets: (sessionId, reason) => this.closeSockets(sessionId, reason),
-        admitSignUp: (headers) => admitSignUp(room.context.parties, this.config.secret, room.id, headers),
+        admitSignUp: (headers) => admitSignUp(rooms, this.config.secret, headers),
         now,
       },
       { presentity, subscriptions, buddies, rooms, privacy, conversations, sender, inbox },

@@ -14,11 +14,10 @@ import {
   type DeliveryRules,
   PRIVACY_LIMITS,
   type PrivacySettings as PrivacySettingsBody,
-  parseWith,
-  RcExistsReplySchema,
   type VisibilityRules,
 } from "@pim/protocol";
 import { ApiError } from "../http/api-error.ts";
+import { noOneHas } from "../rooms/room-call-result.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import type { PrivacyStore } from "../store/privacy-store.ts";
 
@@ -182,14 +181,13 @@ export class PrivacySettings {
     const CONCURRENCY = 16;
     for (let i = 0; i < handles.length; i += CONCURRENCY) {
       const batch = handles.slice(i, i + CONCURRENCY);
-      const replies = await Promise.all(batch.map((h) => this.rooms.call(h, "/rc/exists", {})));
+      const results = await Promise.all(batch.map((h) => this.rooms.call("exists", h, {})));
+      // A room that cannot say its principal exists does not prove that one does.
       const unknown = batch.filter((_, j) => {
-        const parsed = parseWith(RcExistsReplySchema, replies[j]?.body);
-        return !parsed.ok || !parsed.value.exists;
+        const result = results[j];
+        return !result?.ok || !result.reply.exists;
       });
-      if (unknown.length > 0) {
-        throw new ApiError(400, "invalid", `No one has the handle ${unknown.join(", ")}.`);
-      }
+      if (unknown.length > 0) throw new ApiError(400, "invalid", noOneHas(unknown));
     }
   }
 }
