@@ -16,7 +16,7 @@ import {
   type StoredMessage,
   utf8Length,
 } from "@pim/protocol";
-import { ApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import { ActivitySignals, receiptsSentUpTo } from "./activity-signals.ts";
 import { type Conversations, preview } from "./conversations.ts";
@@ -169,7 +169,7 @@ export class Inbox {
   /** Deletes my copy of one message (sent or received). */
   async deleteMessage(conversation: string, seq: number): Promise<void> {
     const message = await this.conversations.store.message(conversation, seq);
-    if (!message) throw new ApiError(404, "not_found", "There is no such message.");
+    if (!message) throw new Refusal("not_found", "There is no such message.");
     const wasLast = this.conversations.meta(conversation).last?.seq === seq;
     const [previous] = wasLast ? await this.conversations.store.page(conversation, seq, 1) : [];
     await this.conversations.store.deleteMessage(message);
@@ -189,7 +189,7 @@ export class Inbox {
 
   async deleteConversation(conversation: string): Promise<void> {
     if (!this.conversations.has(conversation))
-      throw new ApiError(404, "not_found", "There is no such conversation.");
+      throw new Refusal("not_found", "There is no such conversation.");
     this.conversations.forget(conversation);
     await this.conversations.store.deleteConversation(conversation);
     this.outlets.conversationDeleted(conversation);

@@ -29,6 +29,7 @@ import { BuddyList } from "../presence/buddy-list.ts";
 import { Presentity } from "../presence/presentity.ts";
 import { pruneStoredWatchers, Subscriptions } from "../presence/subscriptions.ts";
 import { PrivacySettings } from "../privacy/privacy-settings.ts";
+import { Refusal } from "../refusal.ts";
 import { RoomChannels } from "../rooms/room-channels.ts";
 import { RoomClient } from "../rooms/room-client.ts";
 import { admitSignUp } from "../rooms/sign-up-gate.ts";
@@ -417,7 +418,17 @@ export default class UserRoom implements Party.Server {
       if (decoded.code === "too_large") connection.close(CLOSE_CODES.tooLarge, "frame too large");
       return;
     }
-    await this.handle(await this.ready(), decoded.value, connection);
+    try {
+      await this.handle(await this.ready(), decoded.value, connection);
+    } catch (error) {
+      // A refusal becomes an error frame here, as `app.onError` makes it a response for HTTP.
+      if (error instanceof Refusal) {
+        send(connection, { type: "error", code: error.code, message: error.message });
+        return;
+      }
+      console.error(`handling a ${decoded.value.type} failed`, error);
+      send(connection, { type: "error", code: "internal", message: "Something went wrong on our side." });
+    }
   }
 
   private async handle(

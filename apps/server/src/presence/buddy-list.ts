@@ -1,6 +1,6 @@
 import { VIEW_WRITE_DELAY_MS } from "@pim/model";
 import { type Buddy, canonicalHandle, LIMITS, type RcNotify } from "@pim/protocol";
-import { ApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
 import { refusalOf } from "../rooms/room-call-result.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import type { BuddyRecord, WatchStore } from "../store/watch-store.ts";
@@ -48,13 +48,13 @@ export class BuddyList {
   /** Subscribes to a presentity: asks their room, keeps what it answers. */
   async add(handleInput: string): Promise<Buddy> {
     const handle = canonicalHandle(handleInput);
-    if (handle === this.me) throw new ApiError(400, "invalid", "You cannot add yourself as a buddy.");
+    if (handle === this.me) throw new Refusal("invalid", "You cannot add yourself as a buddy.");
     const existing = this.buddies.get(handle);
     if (existing && existing.state !== "ended" && existing.state !== "refused") {
-      throw new ApiError(409, "conflict", `${handle} is already on your buddy list.`);
+      throw new Refusal("conflict", `${handle} is already on your buddy list.`);
     }
     if (!existing && this.buddies.size >= LIMITS.maxBuddies) {
-      throw new ApiError(409, "limit_reached", `A buddy list holds at most ${LIMITS.maxBuddies} people.`);
+      throw new Refusal("limit_reached", `A buddy list holds at most ${LIMITS.maxBuddies} people.`);
     }
     const result = await this.rooms.call("subscribe", handle, { anonymous: this.anonymousTowards(handle) });
     if (!result.ok) throw refusalOf(result, handle);
@@ -73,8 +73,7 @@ export class BuddyList {
   /** Ends my subscription, on both sides. */
   async remove(handleInput: string): Promise<void> {
     const handle = canonicalHandle(handleInput);
-    if (!this.buddies.has(handle))
-      throw new ApiError(404, "not_found", `${handle} is not on your buddy list.`);
+    if (!this.buddies.has(handle)) throw new Refusal("not_found", `${handle} is not on your buddy list.`);
     this.buddies.delete(handle);
     this.unwritten.delete(handle);
     await this.store.deleteBuddy(handle);

@@ -29,8 +29,8 @@ import {
   watchersToForget,
 } from "@pim/model";
 import type { PresenceView, Subscriber, SubscriptionState, WatcherInfo, WatcherPreview } from "@pim/protocol";
-import { ApiError } from "../http/api-error.ts";
 import type { Affected, PrivacySettings } from "../privacy/privacy-settings.ts";
+import { Refusal } from "../refusal.ts";
 import {
   keyOf,
   type SubscriberRecord,
@@ -209,14 +209,13 @@ export class Subscriptions {
     const watcher = record?.handle;
     const subscriber = watcher === undefined ? undefined : this.subscribers.get(watcher);
     if (watcher === undefined || !record || (!subscriber && record.outcome !== "pending")) {
-      throw new ApiError(404, "not_found", `${id} has not asked to watch you.`);
+      throw new Refusal("not_found", `${id} has not asked to watch you.`);
     }
     if (decision === "approve" && subscriber) {
       const next = subscriptionState(this.decide(watcher).decision, "approve");
       const admission = this.admit(subscriber.state, next);
       if (admission.kind === "full") {
-        throw new ApiError(
-          409,
+        throw new Refusal(
           "limit_reached",
           `You have ${this.limits.active} subscribers, the most there can be. End one before letting ${id} in.`,
         );
@@ -236,7 +235,7 @@ export class Subscriptions {
     const watcher = this.resolve(id)?.handle;
     const existing = watcher === undefined ? undefined : this.subscribers.get(watcher);
     if (watcher === undefined || !existing || existing.state === "ended")
-      throw new ApiError(404, "not_found", `${id} does not watch you.`);
+      throw new Refusal("not_found", `${id} does not watch you.`);
     await this.end(watcher);
     await this.outlets.tellSubscriber(watcher, "ended", undefined, this.presentity().bumpSeq());
   }
@@ -639,11 +638,10 @@ function newAlias(): string {
   return `anonymous:${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-function fullError(which: "active" | "waiting"): ApiError {
+function fullError(which: "active" | "waiting"): Refusal {
   return which === "active"
-    ? new ApiError(409, "limit_reached", "That principal cannot take more subscribers.")
-    : new ApiError(
-        409,
+    ? new Refusal("limit_reached", "That principal cannot take more subscribers.")
+    : new Refusal(
         "limit_reached",
         "That principal has too many requests waiting for an answer. Try again later.",
       );

@@ -16,7 +16,7 @@ import {
   type PrivacySettings as PrivacySettingsBody,
   type VisibilityRules,
 } from "@pim/protocol";
-import { ApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
 import { noOneHas } from "../rooms/room-call-result.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import type { PrivacyStore } from "../store/privacy-store.ts";
@@ -110,8 +110,7 @@ export class PrivacySettings {
     ]);
     await this.requireOthers(named, known, "Rules are for other people; yours always applies to you.");
     const names = rules.groups.map((g) => g.name.toLowerCase());
-    if (new Set(names).size !== names.length)
-      throw new ApiError(400, "invalid", "Two groups have the same name.");
+    if (new Set(names).size !== names.length) throw new Refusal("invalid", "Two groups have the same name.");
     this.useRules(rules);
     await this.store.saveRules(rules);
     await this.changed("everyone");
@@ -145,14 +144,10 @@ export class PrivacySettings {
 
   async block(handleInput: string): Promise<void> {
     const handle = canonicalHandle(handleInput);
-    if (handle === this.me) throw new ApiError(400, "invalid", "You cannot block yourself.");
+    if (handle === this.me) throw new Refusal("invalid", "You cannot block yourself.");
     if (this.blocked.has(handle)) return;
     if (this.blocked.size >= PRIVACY_LIMITS.blocklist) {
-      throw new ApiError(
-        409,
-        "limit_reached",
-        `A blocklist holds at most ${PRIVACY_LIMITS.blocklist} people.`,
-      );
+      throw new Refusal("limit_reached", `A blocklist holds at most ${PRIVACY_LIMITS.blocklist} people.`);
     }
     await this.requireExists([handle]);
     this.blocked.add(handle);
@@ -162,7 +157,7 @@ export class PrivacySettings {
 
   async unblock(handleInput: string): Promise<void> {
     const handle = canonicalHandle(handleInput);
-    if (!this.blocked.delete(handle)) throw new ApiError(404, "not_found", `${handle} is not blocked.`);
+    if (!this.blocked.delete(handle)) throw new Refusal("not_found", `${handle} is not blocked.`);
     await this.store.saveBlocklist([...this.blocked]);
     await this.changed({ watcher: handle });
   }
@@ -173,7 +168,7 @@ export class PrivacySettings {
     known: ReadonlySet<string>,
     selfMessage: string,
   ): Promise<void> {
-    if (handles.includes(this.me)) throw new ApiError(400, "invalid", selfMessage);
+    if (handles.includes(this.me)) throw new Refusal("invalid", selfMessage);
     await this.requireExists([...new Set(handles)].filter((h) => !known.has(h)));
   }
 
@@ -187,7 +182,7 @@ export class PrivacySettings {
         const result = results[j];
         return !result?.ok || !result.reply.exists;
       });
-      if (unknown.length > 0) throw new ApiError(400, "invalid", noOneHas(unknown));
+      if (unknown.length > 0) throw new Refusal("invalid", noOneHas(unknown));
     }
   }
 }
