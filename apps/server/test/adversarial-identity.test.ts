@@ -370,19 +370,9 @@ describe("an anonymous watcher the presentity tries to unmask", () => {
     aliceTab.close();
   });
 
-  it("no event on the presentity's tabs tells the right guess from a wrong one", async () => {
-    const { alice, carol, dana, aliceTab, alias } = await setting();
-    const eventsWhileBlocking = async (guess: Session) => {
-      await sleep(1_200); // past the coalescing window of anything before
-      const from = aliceTab.messages.length;
-      expect((await api(alice).post("/blocklist", { handle: guess.handle })).status).toBe(200);
-      expect((await api(alice).delete(`/blocklist/${guess.handle}`)).status).toBe(200);
-      await sleep(1_200);
-      return aboutRow(aliceTab, from, alias).length;
-    };
-    expect(await eventsWhileBlocking(carol)).toBe(await eventsWhileBlocking(dana));
-    aliceTab.close();
-  });
+  // That no event on the presentity's tabs tells the right guess from a wrong one (every action
+  // and the blocklist, rows held by the one-a-second pace included) is proven with fake time in
+  // src/presence/subscriptions.test.ts; over sockets it cost two coalescing windows per guess.
 
   it("a block of the real handle still holds silently: the anonymous watcher is refused, the row does not change", async () => {
     const { alice, carol, aliceTab, alias } = await setting();

@@ -62,8 +62,6 @@ async function letSee(presentity: Session, watcher: Session, rule: AccessRule) {
   expect(response.status, await response.clone().text()).toBe(200);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe("delivery across rooms", () => {
   it("Alice's message reaches Bob's tabs, is acknowledged as delivered, and shows on Alice's other tab", async () => {
     const alice = await signUp(server);
@@ -128,9 +126,10 @@ describe("delivery across rooms", () => {
     const ack = await send(aliceTab, bob, "secretly read");
     bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 1 });
     await bobTab.next("conversation.read");
-    await sleep(500);
-    expect(aliceTab.messages.some((m) => m.type === "message.stored" && m.message.state === "read")).toBe(
-      false,
+    await aliceTab.expectNone(
+      (m) => m.type === "message.stored" && m.message.state === "read",
+      500,
+      "a receipt",
     );
     expect((await history(alice, bob))[0]).toMatchObject({ id: ack.id, state: "delivered" });
     aliceTab.close();
@@ -178,8 +177,7 @@ describe("delivery across rooms", () => {
     malloryTab.send({ type: "typing", to: bob.handle, typing: true });
     aliceTab.send({ type: "typing", to: bob.handle, typing: true });
     await bobTab.next("typing", (m) => m.from === alice.handle && m.typing);
-    await sleep(300);
-    expect(bobTab.messages.some((m) => m.type === "typing" && m.from === mallory.handle)).toBe(false);
+    await bobTab.expectNone((m) => m.type === "typing" && m.from === mallory.handle, 300, "mallory's typing");
     for (const tab of [aliceTab, malloryTab, bobTab]) tab.close();
   });
 });
@@ -188,8 +186,6 @@ describe("read receipts and typing: only to someone who may see me online now", 
   /** Waits until `socket` has this message of mine in the state "read". */
   const readBy = (socket: TestSocket, id: string) =>
     socket.next("message.stored", (m) => m.message.id === id && m.message.state === "read");
-  const typingFrom = (socket: TestSocket, who: Session) =>
-    socket.messages.some((m) => m.type === "typing" && m.from === who.handle);
 
   it("a polite-blocked sender's messages stay delivered and no typing reaches them; lifting the block sends the held receipt", async () => {
     const bob = await signUp(server); // online, reads, polite-blocks alice
@@ -215,10 +211,13 @@ describe("read receipts and typing: only to someone who may see me online now", 
     bobTab.send({ type: "typing", to: carol.handle, typing: true });
     await readBy(carolTab, fromCarol.id);
     await carolTab.next("typing", (m) => m.from === bob.handle && m.typing);
-    await sleep(300); // what alice would get comes no later than carol's
-    expect(typingFrom(aliceTab, bob)).toBe(false);
-    expect(aliceTab.messages.some((m) => m.type === "message.stored" && m.message.state === "read")).toBe(
-      false,
+    // What alice would get comes no later than carol's.
+    await aliceTab.expectNone(
+      (m) =>
+        (m.type === "typing" && m.from === bob.handle) ||
+        (m.type === "message.stored" && m.message.state === "read"),
+      300,
+      "a signal of bob's activity",
     );
     expect((await history(alice, bob))[0]).toMatchObject({ id: fromAlice.id, state: "delivered" });
 
@@ -241,8 +240,7 @@ describe("read receipts and typing: only to someone who may see me online now", 
     bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 2 });
     await bobTab.next("conversation.read", (m) => m.conversation === alice.handle && m.unread === 0);
     bobTab.send({ type: "typing", to: alice.handle, typing: true });
-    await sleep(300);
-    expect(typingFrom(aliceTab, bob)).toBe(false);
+    await aliceTab.expectNone((m) => m.type === "typing" && m.from === bob.handle, 300, "bob's typing");
     expect((await history(alice, bob)).map((m) => m.state)).toEqual(["delivered", "delivered"]);
 
     expect((await api(bob).post("/presence", { invisible: false })).status).toBe(200);
@@ -259,7 +257,11 @@ describe("read receipts and typing: only to someone who may see me online now", 
     const ack = await send(aliceTab, bob, "hello stranger");
     bobTab.send({ type: "message.read", conversation: alice.handle, upToSeq: 1 });
     await bobTab.next("conversation.read", (m) => m.conversation === alice.handle);
-    await sleep(300);
+    await aliceTab.expectNone(
+      (m) => m.type === "message.stored" && m.message.state === "read",
+      300,
+      "a receipt",
+    );
     expect((await history(alice, bob))[0]).toMatchObject({ id: ack.id, state: "delivered" });
     await letSee(bob, alice, { action: "allow", show: "status" });
     await readBy(aliceTab, ack.id);

@@ -1,7 +1,7 @@
 import { VIEW_WRITE_DELAY_MS } from "@pim/model";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connect, PASSWORD, post, signIn, signUp } from "./harness/client.ts";
-import { startServer, type TestServer } from "./harness/server.ts";
+import { startServer, storedValueContains, type TestServer } from "./harness/server.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -75,7 +75,13 @@ it("a buddy's latest presence is written soon after it arrives, so a crash later
     (m) => m.buddy.handle === alice.handle && m.buddy.view?.note === "back at 3",
   );
   bobTab.close();
-  await new Promise((r) => setTimeout(r, VIEW_WRITE_DELAY_MS + 1_000));
+  // Written with the next batch, VIEW_WRITE_DELAY_MS after it arrived: wait until it is on disk.
+  await expect
+    .poll(() => storedValueContains(server, `buddy:${alice.handle}`, "back at 3"), {
+      timeout: VIEW_WRITE_DELAY_MS + 10_000,
+      interval: 250,
+    })
+    .toBe(true);
   await server.stop("SIGKILL");
   await server.restart();
 

@@ -24,6 +24,21 @@ export type ShowLevel = z.infer<typeof ShowLevelSchema>;
 export const AccessRuleSchema = z.strictObject({ action: AccessActionSchema, show: ShowLevelSchema });
 export type AccessRule = z.infer<typeof AccessRuleSchema>;
 
+/**
+ * A record keyed by handles, as it arrives in JSON. zod's record skips an own `__proto__` key
+ * without checking it, so such a key would vanish silently; it is refused like any bad handle.
+ */
+function handleRecord<V extends z.ZodType>(value: V) {
+  return z
+    .custom<unknown>(
+      (input) => !(typeof input === "object" && input !== null && Object.hasOwn(input, "__proto__")),
+      {
+        message: "__proto__ is not a handle anyone can have.",
+      },
+    )
+    .pipe(z.record(HandleSchema, value));
+}
+
 export const PRIVACY_LIMITS = {
   people: 200,
   groups: 20,
@@ -44,11 +59,12 @@ export type GroupRule = z.infer<typeof GroupRuleSchema>;
 /** All of a presentity's access rules: a default, per person, per group of buddies. */
 export const AccessRulesSchema = z.strictObject({
   default: AccessRuleSchema,
-  people: z
-    .record(HandleSchema, AccessRuleSchema)
-    .refine((people) => Object.keys(people).length <= PRIVACY_LIMITS.people, {
+  people: handleRecord(AccessRuleSchema).refine(
+    (people) => Object.keys(people).length <= PRIVACY_LIMITS.people,
+    {
       message: `At most ${PRIVACY_LIMITS.people} rules for single people.`,
-    }),
+    },
+  ),
   groups: z.array(GroupRuleSchema).max(PRIVACY_LIMITS.groups, `At most ${PRIVACY_LIMITS.groups} groups.`),
   /** Refuse watchers who hide their handle (their activity still counts, as refused). */
   refuseAnonymous: z.boolean(),
@@ -60,11 +76,9 @@ export const VisibilityRulesSchema = z.strictObject({
   /** Appear as "anonymous watcher" by default. */
   anonymous: z.boolean(),
   /** Per presentity: true = anonymous, false = show my handle. */
-  presentities: z
-    .record(HandleSchema, z.boolean())
-    .refine((p) => Object.keys(p).length <= PRIVACY_LIMITS.people, {
-      message: "Too many per-person settings.",
-    }),
+  presentities: handleRecord(z.boolean()).refine((p) => Object.keys(p).length <= PRIVACY_LIMITS.people, {
+    message: "Too many per-person settings.",
+  }),
 });
 export type VisibilityRules = z.infer<typeof VisibilityRulesSchema>;
 

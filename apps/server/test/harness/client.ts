@@ -125,6 +125,29 @@ export class TestSocket {
     }
   }
 
+  /**
+   * For what must NOT arrive: waits `ms` (long enough for it to have come) and fails as soon as a
+   * matching message arrives, also one received earlier. A fixed wait is the only proof of
+   * absence over a socket; the decisions behind it are proven without waiting in unit tests.
+   */
+  async expectNone(
+    match: (m: ServerMessage) => boolean,
+    ms: number,
+    what = "an unexpected message",
+  ): Promise<void> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.messages.find(match);
+      if (found) throw new Error(`${what} arrived: ${JSON.stringify(found)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, Math.min(left, 100));
+      });
+    }
+  }
+
   async waitClosed(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed) {

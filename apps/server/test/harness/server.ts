@@ -178,3 +178,21 @@ function storedKeys(database: string): number {
   if (result.status !== 0) return 0;
   return Number(result.stdout.trim());
 }
+
+/**
+ * Whether some room's database on disk holds `key` with `text` in its value: for waiting until a
+ * write the room makes later (not before it answers) has landed. Values are V8-serialized; a
+ * one-byte string is stored as its Latin-1 bytes, so plain ASCII text is found as it is.
+ */
+export function storedValueContains(server: TestServer, key: string, text: string): boolean {
+  const databases = (readdirSync(server.persistDir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".sqlite"))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+  const needle = Buffer.from(text, "latin1").toString("hex").toUpperCase();
+  const sql = `SELECT count(*) FROM _cf_KV WHERE key = '${key.replaceAll("'", "''")}' AND instr(hex(value), '${needle}') > 0`;
+  return databases.some((database) => {
+    const result = spawnSync("sqlite3", ["-readonly", database, sql], { encoding: "utf8" });
+    if (result.error) throw new Error(`sqlite3 is needed to read room storage: ${result.error.message}`);
+    return result.status === 0 && Number(result.stdout.trim()) > 0;
+  });
+}

@@ -1,0 +1,189 @@
+import type { StoredMessage } from "@pim/protocol";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { RoomReply } from "../rooms/room-client.ts";
+import { ConversationStore } from "../store/conversation-store.ts";
+import { fakeClock } from "../test-support/fake-clock.ts";
+import { FakeRooms } from "../test-support/fake-rooms.ts";
+import { MemoryStorage } from "../test-support/memory-storage.ts";
+import { recorder } from "../test-support/recorder.ts";
+import { Conversations } from "./conversations.ts";
+import { Sender } from "./sender.ts";
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+const UNREACHABLE = "Not delivered: their inbox could not be reached. Try again.";
+const ACCEPTED: RoomReply = { status: 200, body: { accepted: true, silent: false } };
+
+async function setup() {
+  const clock = fakeClock();
+  const storage = new MemoryStorage();
+  const rooms = new FakeRooms();
+  const changed = recorder<{ changed(message: StoredMessage): void }>();
+  const conversations = new Conversations(new ConversationStore(storage.asStorage()), changed.outlets);
+  await conversations.load();
+  const sender = new Sender("alice", conversations, rooms.asClient(), clock.now);
+  let n = 0;
+  const send = (to: string, text = "hi", id = `id-${++n}-0000000000`) => sender.send({ id, to, text });
+  const history = async (peer: string) => (await conversations.store.page(peer, undefined, 100)).reverse();
+  return { clock, storage, rooms, changed, conversations, sender, send, history };
+}
+
+describe("sending a message", () => {
+  it("hands it to the recipient's room and keeps it delivered", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED, "bob");
+    expect(await s.send("Bob", "hello <b>Bob</b>")).toEqual({
+      type: "message.ack",
+      id: "id-1-0000000000",
+      state: "delivered",
+    });
+    expect(s.rooms.calls).toEqual([
+      {
+        to: "bob",
+        path: "/rc/deliver",
+        payload: { id: "id-1-0000000000", text: "hello <b>Bob</b>", sentAt: s.clock.now() },
+      },
+    ]);
+    expect(await s.history("bob")).toEqual([
+      expect.objectContaining({
+        from: "alice",
+        to: "bob",
+        seq: 1,
+        state: "delivered",
+        text: "hello <b>Bob</b>",
+      }),
+    ]);
+    expect(s.conversations.meta("bob")).toMatchObject({ lastSeq: 1, unread: 0 });
+  });
+
+  it("a later message shows as sending on my tabs at once, then as what the room answered", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob");
+    s.changed.clear();
+    await s.send("bob", "second");
+    expect(s.changed.args("changed").map(([m]) => [m.seq, m.state])).toEqual([
+      [2, "sending"],
+      [2, "delivered"],
+    ]);
+  });
+
+  it.each([
+    { case: "to myself", to: "alice", answer: undefined, reason: "You cannot send a message to yourself." },
+    {
+      case: "to no one",
+      to: "nobody",
+      answer: { status: 404, body: null },
+      reason: "No one has the handle nobody.",
+    },
+    { case: "to a room that cannot be reached", to: "bob", answer: new Error("down"), reason: UNREACHABLE },
+    {
+      case: "to a room answering nonsense",
+      to: "bob",
+      answer: { status: 200, body: { ok: 1 } },
+      reason: UNREACHABLE,
+    },
+  ])("a first message $case fails, and nothing is stored or shown", async ({ to, answer, reason }) => {
+    const s = await setup();
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    if (answer) s.rooms.answer("/rc/deliver", answer);
+    expect(await s.send(to)).toEqual({ type: "message.ack", id: "id-1-0000000000", state: "failed", reason });
+    expect(s.storage.dump().size).toBe(0);
+    expect(s.changed.calls).toEqual([]);
+  });
+
+  it("a refusal is kept as failed with the recipient's reason, and the time to wait", async () => {
+    const s = await setup();
+    const reason = "Not delivered: you are sending too fast. Try again in 5 seconds.";
+    s.rooms.answer("/rc/deliver", {
+      status: 200,
+      body: { accepted: false, reason: "rate_limited", message: reason, retryAfter: 5 },
+    });
+    expect(await s.send("bob")).toEqual({
+      type: "message.ack",
+      id: "id-1-0000000000",
+      state: "failed",
+      reason,
+      retryAfter: 5,
+    });
+    expect(await s.history("bob")).toEqual([expect.objectContaining({ state: "failed", reason })]);
+  });
+});
+
+describe("nothing lost, nothing doubled", () => {
+  it("a resend of a delivered message is answered from my copy, without handing it over again", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob", "only once", "same-id-00000000");
+    expect(await s.send("bob", "only once", "same-id-00000000")).toMatchObject({ state: "delivered" });
+    expect(s.rooms.callsTo("/rc/deliver")).toHaveLength(1);
+    expect(await s.history("bob")).toHaveLength(1);
+  });
+
+  it("a resend of a failed message is handed over again and keeps its place", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob", "first");
+    s.rooms.answer("/rc/deliver", new Error("down"));
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    expect(await s.send("bob", "second", "retry-id-0000000")).toMatchObject({
+      state: "failed",
+      reason: UNREACHABLE,
+    });
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    expect(await s.send("bob", "second", "retry-id-0000000")).toMatchObject({ state: "delivered" });
+    expect((await s.history("bob")).map((m) => [m.seq, m.id, m.state])).toEqual([
+      [1, "id-1-0000000000", "delivered"],
+      [2, "retry-id-0000000", "delivered"],
+    ]);
+  });
+
+  it("a resend of a message since deleted from my copy is not brought back", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob", "gone", "deleted-id-00000");
+    const [message] = await s.history("bob");
+    await s.conversations.store.deleteMessage(message as StoredMessage);
+    expect(await s.send("bob", "gone", "deleted-id-00000")).toMatchObject({ state: "delivered" });
+    expect(await s.history("bob")).toEqual([]);
+  });
+
+  it("messages to one recipient are handed over one at a time, in the order sent", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob", "first");
+    const handedOver: string[] = [];
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((r) => {
+      release = r;
+    });
+    s.rooms.answer("/rc/deliver", async (payload) => {
+      const { text } = payload as { text: string };
+      if (text === "a") await slow;
+      handedOver.push(text);
+      return ACCEPTED;
+    });
+    const sends = ["a", "b", "c"].map((text) => s.send("bob", text));
+    await Promise.resolve();
+    expect(handedOver).toEqual([]);
+    release();
+    await Promise.all(sends);
+    expect(handedOver).toEqual(["a", "b", "c"]);
+    expect((await s.history("bob")).map((m) => m.text)).toEqual(["first", "a", "b", "c"]);
+  });
+});
+
+describe("read receipts from the recipient's room", () => {
+  it("turn my delivered messages read, and touch nothing else", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob", "one");
+    await s.send("bob", "two");
+    await s.sender.receipted("bob", ["id-1-0000000000", "not-mine-0000000"]);
+    await s.sender.receipted("carol", ["id-2-0000000000"]); // another room cannot mark messages to bob
+    expect((await s.history("bob")).map((m) => m.state)).toEqual(["read", "delivered"]);
+  });
+});
