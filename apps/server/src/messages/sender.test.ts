@@ -1,8 +1,8 @@
 import type { StoredMessage } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { RoomReply } from "../rooms/room-client.ts";
 import { ConversationStore } from "../store/conversation-store.ts";
 import { fakeClock } from "../test-support/fake-clock.ts";
+import type { RoomReply } from "../test-support/fake-rooms.ts";
 import { FakeRooms } from "../test-support/fake-rooms.ts";
 import { MemoryStorage } from "../test-support/memory-storage.ts";
 import { recorder } from "../test-support/recorder.ts";

@@ -1,7 +1,8 @@
 import { VIEW_WRITE_DELAY_MS } from "@pim/model";
 import { LIMITS, type PresenceView } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../http/api-error.ts";
+import { type ApiError, asApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
 import { type BuddyRecord, WatchStore } from "../store/watch-store.ts";
 import { fakeClock } from "../test-support/fake-clock.ts";
 import { FakeRooms } from "../test-support/fake-rooms.ts";
@@ -45,8 +46,9 @@ async function apiError(promise: Promise<unknown>): Promise<ApiError> {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
+  expect(error).toBeInstanceOf(Refusal);
+  // Asserted as the HTTP layer would answer it: the statuses are the contract.
+  return asApiError(error as Refusal);
 }
 
 const stored = (storage: MemoryStorage, handle: string) =>

@@ -1,7 +1,8 @@
 import { decideAccess } from "@pim/model";
 import { type AccessRules, DEFAULT_DELIVERY_RULES, PRIVACY_LIMITS } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../http/api-error.ts";
+import { type ApiError, asApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
 import { PrivacyStore } from "../store/privacy-store.ts";
 import { FakeRooms } from "../test-support/fake-rooms.ts";
 import { MemoryStorage } from "../test-support/memory-storage.ts";
@@ -39,9 +40,11 @@ async function refused(promise: Promise<unknown>, status: number, message: RegEx
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ApiError);
-  expect(error).toMatchObject({ status });
-  expect((error as ApiError).message).toMatch(message);
+  expect(error).toBeInstanceOf(Refusal);
+  // Asserted as the HTTP layer would answer it: the statuses are the contract.
+  const answered: ApiError = asApiError(error as Refusal);
+  expect(answered).toMatchObject({ status });
+  expect(answered.message).toMatch(message);
 }
 
 const allow = { action: "allow", show: "status" } as const;
