@@ -83,7 +83,7 @@ export class ActivitySignals {
     const ids: string[] = [];
     let cursor = after;
     while (cursor < upTo) {
-      const page = await this.conversations.store.after(peer, cursor, Math.min(upTo - cursor, SCAN_STEP));
+      const page = await this.conversations.after(peer, cursor, Math.min(upTo - cursor, SCAN_STEP));
       if (page.length === 0) break;
       for (const message of page) {
         if (message.seq <= upTo && message.from === peer) ids.push(message.id);

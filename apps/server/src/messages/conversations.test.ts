@@ -30,7 +30,7 @@ describe("Conversations: a message sent while its conversation is deleted", () =
     const conversations = new Conversations(store, { changed: () => undefined });
     await conversations.append("bob", draft, "sent");
     const inFlight = conversations.place("bob", draft); // seq 2, on its way to bob's room
-    conversations.forget("bob"); // the conversation is deleted meanwhile
+    await conversations.deleteConversation("bob"); // the conversation is deleted meanwhile
     await conversations.commit(inFlight);
     expect(writes.at(-1)?.meta).toMatchObject({ with: "bob", lastSeq: 2, last: { seq: 2 } });
     const next = conversations.place("bob", draft);

@@ -27,7 +27,7 @@ async function setup() {
   const sender = new Sender("alice", conversations, rooms.asClient(), clock.now);
   let n = 0;
   const send = (to: string, text = "hi", id = `id-${++n}-0000000000`) => sender.send({ id, to, text });
-  const history = async (peer: string) => (await conversations.store.page(peer, undefined, 100)).reverse();
+  const history = async (peer: string) => (await conversations.page(peer, undefined, 100)).reverse();
   return { clock, storage, rooms, changed, conversations, sender, send, history };
 }
 
@@ -146,7 +146,10 @@ describe("nothing lost, nothing doubled", () => {
     s.rooms.answer("/rc/deliver", ACCEPTED);
     await s.send("bob", "gone", "deleted-id-00000");
     const [message] = await s.history("bob");
-    await s.conversations.store.deleteMessage(message as StoredMessage);
+    await s.conversations.deleteMessage(
+      (message as StoredMessage).conversation,
+      (message as StoredMessage).seq,
+    );
     expect(await s.send("bob", "gone", "deleted-id-00000")).toMatchObject({ state: "delivered" });
     expect(await s.history("bob")).toEqual([]);
   });

@@ -35,9 +35,9 @@ export class Sender {
   /** The recipient read my messages (their room says so, for these ids of mine). */
   async receipted(from: string, ids: string[]): Promise<void> {
     for (const id of ids) {
-      const seq = await this.conversations.store.seqOf(from, id, "sent");
+      const seq = await this.conversations.seqOf(from, id, "sent");
       if (seq === undefined) continue;
-      const message = await this.conversations.store.message(from, seq);
+      const message = await this.conversations.message(from, seq);
       if (message && message.from === this.me && message.state === "delivered") {
         await this.conversations.update({ ...message, state: "read" });
       }
@@ -45,11 +45,10 @@ export class Sender {
   }
 
   private async sendNow(request: SendRequest & { to: string }): Promise<MessageAck> {
-    const { store } = this.conversations;
-    const knownSeq = await store.seqOf(request.to, request.id, "sent");
+    const knownSeq = await this.conversations.seqOf(request.to, request.id, "sent");
     if (knownSeq !== undefined) {
       // A resend: the room has it. Deliver again only if it never arrived.
-      const known = await store.message(request.to, knownSeq);
+      const known = await this.conversations.message(request.to, knownSeq);
       if (!known) return ack(request.id, "delivered"); // since deleted from my copy
       if (known.state === "delivered" || known.state === "read") return ack(known.id, known.state);
       return this.deliver(known);

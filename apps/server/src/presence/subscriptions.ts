@@ -41,6 +41,14 @@ import {
 import type { Presentity } from "./presentity.ts";
 
 /** What the presentity's own tabs and the subscriber's room are told when a subscription moves. */
+/** What subscriptions read of the presentity: its view, its sequence, its coalescing per watcher. */
+export type SubscriptionPresence = Pick<
+  Presentity,
+  "view" | "welcome" | "forget" | "resend" | "bumpSeq" | "signedOutSince"
+>;
+/** What subscriptions read of the privacy settings: the access rules and the blocklist. */
+export type SubscriptionPrivacy = Pick<PrivacySettings, "accessPolicy" | "blocklist">;
+
 export type SubscriptionOutlets = {
   toSelf(subscriber: Subscriber): void;
   watcherToSelf(watcher: WatcherInfo): void;
@@ -98,8 +106,8 @@ export class Subscriptions {
 
   constructor(
     private readonly store: WatchStore,
-    private readonly presentity: () => Presentity,
-    private readonly privacy: () => PrivacySettings,
+    private readonly presentity: SubscriptionPresence,
+    private readonly privacy: SubscriptionPrivacy,
     private readonly outlets: SubscriptionOutlets,
     private readonly now: () => number,
     private readonly policy: WatcherPolicy = DEFAULT_WATCHER_POLICY,
@@ -137,7 +145,7 @@ export class Subscriptions {
     anonymous?: boolean,
   ): { decision: AccessDecision; answer: Answer; state: SubscriptionState } {
     const asAnonymous = anonymous ?? this.current(watcher)?.anonymous ?? false;
-    const privacy = this.privacy();
+    const privacy = this.privacy;
     const decision = decideAccess(privacy.accessPolicy(), privacy.blocklist(), {
       handle: watcher,
       anonymous: asAnonymous,
@@ -157,15 +165,15 @@ export class Subscriptions {
     // Only their named record: what an alias was answered is not shown under a handle, or trying
     // handles here would tell which one hides behind an alias.
     const record = this.watchers.get(watcherKey(watcher, false));
-    const privacy = this.privacy();
+    const privacy = this.privacy;
     const decision = decideAccess(privacy.accessPolicy(), privacy.blocklist(), {
       handle: watcher,
       anonymous: false,
     });
     const answer = record?.answer;
     const state = subscriptionState(decision, answer);
-    const since = politeSince(decision.action, record?.politeSince, this.presentity().signedOutSince());
-    const view = viewForWatcher(this.presentity().view().view, decision, answer, since);
+    const since = politeSince(decision.action, record?.politeSince, this.presentity.signedOutSince());
+    const view = viewForWatcher(this.presentity.view().view, decision, answer, since);
     return { watcher, decision, state, view };
   }
 
@@ -198,7 +206,7 @@ export class Subscriptions {
     await this.saveSubscriber(subscriber);
     this.emitWatcher(record);
     if (state !== "active") return { state };
-    this.presentity().welcome(watcher);
+    this.presentity.welcome(watcher);
     const { view, seq } = this.viewFor(watcher);
     return { state, seq, ...(view ? { view } : {}) };
   }
@@ -237,7 +245,7 @@ export class Subscriptions {
     if (watcher === undefined || !existing || existing.state === "ended")
       throw new Refusal("not_found", `${id} does not watch you.`);
     await this.end(watcher);
-    await this.outlets.tellSubscriber(watcher, "ended", undefined, this.presentity().bumpSeq());
+    await this.outlets.tellSubscriber(watcher, "ended", undefined, this.presentity.bumpSeq());
   }
 
   /** The watcher removed me from their buddy list. */
@@ -324,7 +332,7 @@ export class Subscriptions {
       affected === "everyone"
         ? [...new Set([...this.watchers.values()].map((r) => r.handle))]
         : [affected.watcher];
-    const presentity = this.presentity();
+    const presentity = this.presentity;
     for (const watcher of handles) {
       for (const anonymous of [false, true]) {
         const record = this.watchers.get(watcherKey(watcher, anonymous));
@@ -374,14 +382,14 @@ export class Subscriptions {
   }
 
   private viewFor(watcher: string): { view: PresenceView | null; seq: number } {
-    const { view, seq } = this.presentity().view();
+    const { view, seq } = this.presentity.view();
     return { view: this.transform(watcher, view), seq };
   }
 
   private async end(watcher: string): Promise<void> {
     const existing = this.subscribers.get(watcher);
     if (!existing) return;
-    this.presentity().forget(watcher);
+    this.presentity.forget(watcher);
     await this.saveSubscriber({ ...existing, state: "ended", decidedAt: this.now() });
     this.emitWatcher(this.current(watcher));
     if (existing.state === "active") await this.fillFreedPlace();
@@ -428,7 +436,7 @@ export class Subscriptions {
    * yet free) is shown as it is, and an ending as ended.
    */
   private shownState(record: WatcherRecord, stored: SubscriptionState | undefined): SubscriptionState {
-    const privacy = this.privacy();
+    const privacy = this.privacy;
     const shown = subscriptionState(
       decisionShown(privacy.accessPolicy(), privacy.blocklist(), record),
       record.answer,
@@ -455,7 +463,7 @@ export class Subscriptions {
     const subscriber = this.subscribers.get(record.handle);
     const inUse = this.current(record.handle) === record;
     const subscribed = inUse && subscriber !== undefined && subscriber.state !== "ended";
-    const privacy = this.privacy();
+    const privacy = this.privacy;
     const shown = decisionShown(privacy.accessPolicy(), privacy.blocklist(), record);
     return {
       id: record.anonymous ? record.alias : record.handle,
@@ -574,8 +582,7 @@ export class Subscriptions {
     } as WatcherRecord;
     const { action } = this.decide(watcher, anonymous).decision;
     if (action === "polite-block") {
-      record.politeSince =
-        politeSince(action, record.politeSince, this.presentity().signedOutSince()) ?? null;
+      record.politeSince = politeSince(action, record.politeSince, this.presentity.signedOutSince()) ?? null;
     }
     update(record);
     if (write === "deferred" && existing) {
