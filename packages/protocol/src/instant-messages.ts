@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HandleSchema } from "./handle.ts";
+import { CanonicalHandleSchema, HandleSchema } from "./handle.ts";
 import { utf8Length } from "./utf8.ts";
 
 /**
@@ -79,17 +79,17 @@ export type StoredMessage = z.infer<typeof StoredMessageSchema>;
 export const MessageSendSchema = z.strictObject({
   type: z.literal("message.send"),
   id: MessageIdSchema,
-  to: HandleSchema,
+  to: CanonicalHandleSchema,
   text: MessageTextSchema,
 });
 export const MessageReadSchema = z.strictObject({
   type: z.literal("message.read"),
-  conversation: HandleSchema,
+  conversation: CanonicalHandleSchema,
   upToSeq: z.number().int().nonnegative(),
 });
 export const TypingSendSchema = z.strictObject({
   type: z.literal("typing"),
-  to: HandleSchema,
+  to: CanonicalHandleSchema,
   typing: z.boolean(),
 });
 

@@ -4,6 +4,7 @@ import { ConversationStore } from "../store/conversation-store.ts";
 import { fakeClock } from "../test-support/fake-clock.ts";
 import type { RoomReply } from "../test-support/fake-rooms.ts";
 import { FakeRooms } from "../test-support/fake-rooms.ts";
+import { h } from "../test-support/handles.ts";
 import { MemoryStorage } from "../test-support/memory-storage.ts";
 import { recorder } from "../test-support/recorder.ts";
 import { Conversations } from "./conversations.ts";
@@ -26,7 +27,7 @@ async function setup() {
   await conversations.load();
   const sender = new Sender("alice", conversations, rooms.asClient(), clock.now);
   let n = 0;
-  const send = (to: string, text = "hi", id = `id-${++n}-0000000000`) => sender.send({ id, to, text });
+  const send = (to: string, text = "hi", id = `id-${++n}-0000000000`) => sender.send({ id, to: h(to), text });
   const history = async (peer: string) => (await conversations.page(peer, undefined, 100)).reverse();
   return { clock, storage, rooms, changed, conversations, sender, send, history };
 }

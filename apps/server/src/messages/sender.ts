@@ -1,9 +1,10 @@
-import { canonicalHandle, type MessageAck, type StoredMessage } from "@pim/protocol";
+import type { Handle, MessageAck, StoredMessage } from "@pim/protocol";
 import { noOneHas } from "../rooms/room-call-result.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import type { Conversations } from "./conversations.ts";
 
-export type SendRequest = { id: string; to: string; text: string };
+/** A message from one of my tabs, its recipient parsed at the edge. */
+export type SendRequest = { id: string; to: Handle; text: string };
 
 const UNREACHABLE = "Not delivered: their inbox could not be reached. Try again.";
 
@@ -25,7 +26,7 @@ export class Sender {
   ) {}
 
   send(request: SendRequest): Promise<MessageAck> {
-    const to = canonicalHandle(request.to);
+    const { to } = request;
     if (to === this.me) {
       return Promise.resolve(ack(request.id, "failed", "You cannot send a message to yourself."));
     }

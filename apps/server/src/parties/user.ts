@@ -1,12 +1,12 @@
 import { admitSocket, type Bucket, buddyRefreshDue, FRAME_RATE, take } from "@pim/model";
 import {
   CLOSE_CODES,
-  type ClientMessage,
   ClientMessageSchema,
   cleanDeviceLabel,
   decodeFrame,
   inboxAddress,
   isCanonicalHandle,
+  type ParsedClientMessage,
   PROTOCOL_VERSION,
   RC_CHANNEL_PATH,
   RcChannelFrameSchema,
@@ -439,7 +439,7 @@ export default class UserRoom implements Party.Server {
 
   private async handle(
     parts: RoomParts,
-    message: ClientMessage,
+    message: ParsedClientMessage,
     connection: Party.Connection<SocketState>,
   ): Promise<void> {
     switch (message.type) {
@@ -454,10 +454,10 @@ export default class UserRoom implements Party.Server {
         send(connection, await parts.sender.send(message));
         return;
       case "message.read":
-        await parts.inbox.read(message.conversation.toLowerCase(), message.upToSeq);
+        await parts.inbox.read(message.conversation, message.upToSeq);
         return;
       case "typing":
-        parts.inbox.typingTo(message.to.toLowerCase(), message.typing);
+        parts.inbox.typingTo(message.to, message.typing);
         return;
       default: {
         const unhandled: never = message;

@@ -1,5 +1,5 @@
 import { VIEW_WRITE_DELAY_MS } from "@pim/model";
-import { type Buddy, canonicalHandle, LIMITS, type RcNotify } from "@pim/protocol";
+import { type Buddy, type Handle, LIMITS, type RcNotify } from "@pim/protocol";
 import { Refusal } from "../refusal.ts";
 import { refusalOf } from "../rooms/room-call-result.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
@@ -46,8 +46,7 @@ export class BuddyList {
   }
 
   /** Subscribes to a presentity: asks their room, keeps what it answers. */
-  async add(handleInput: string): Promise<Buddy> {
-    const handle = canonicalHandle(handleInput);
+  async add(handle: Handle): Promise<Buddy> {
     if (handle === this.me) throw new Refusal("invalid", "You cannot add yourself as a buddy.");
     const existing = this.buddies.get(handle);
     if (existing && existing.state !== "ended" && existing.state !== "refused") {
@@ -71,8 +70,7 @@ export class BuddyList {
   }
 
   /** Ends my subscription, on both sides. */
-  async remove(handleInput: string): Promise<void> {
-    const handle = canonicalHandle(handleInput);
+  async remove(handle: Handle): Promise<void> {
     if (!this.buddies.has(handle)) throw new Refusal("not_found", `${handle} is not on your buddy list.`);
     this.buddies.delete(handle);
     this.unwritten.delete(handle);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ApiError, asApiError } from "../http/api-error.ts";
 import { Refusal } from "../refusal.ts";
 import { type FakeClock, fakeClock } from "../test-support/fake-clock.ts";
+import { h } from "../test-support/handles.ts";
 import { presenceParts, rules } from "../test-support/presence-parts.ts";
 
 afterEach(() => {
@@ -158,7 +159,7 @@ describe("re-evaluation after a rule or the blocklist changes", () => {
     await parts.subscriptions.requested("bob", false);
     await parts.subscriptions.requested("carol", false);
 
-    await parts.privacy.block("bob");
+    await parts.privacy.block(h("bob"));
     expect(told(parts).at(-1)).toEqual({ to: "bob", state: "refused", view: undefined });
 
     parts.toWatchers.clear();
@@ -179,7 +180,7 @@ describe("re-evaluation after a rule or the blocklist changes", () => {
     parts.toWatchers.clear();
     await parts.privacy.setRules(rules({ default: { action: "allow", show: "lastSeen" } }));
     expect(parts.toWatchers.args("notify").map(([who, v]) => [who, v.status])).toEqual([["carol", "open"]]);
-    await parts.privacy.unblock("bob");
+    await parts.privacy.unblock(h("bob"));
     expect(told(parts).at(-1)).toMatchObject({ to: "bob", state: "active", view: { status: "open" } });
   });
 
@@ -303,13 +304,13 @@ describe("anonymous watchers", () => {
           ? anonymousSubscriber()
           : anonymousFetcher());
         const before = parts.toSubscribers.calls.length;
-        if (how === "blocklist") await parts.privacy.block(guess);
+        if (how === "blocklist") await parts.privacy.block(h(guess));
         else await parts.setRules({ [guess]: { action: how as AccessAction, show: "lastSeen" } });
         const during = {
           watchers: parts.subscriptions.watcherInformation(),
           subscribers: parts.subscriptions.list(),
         };
-        if (how === "blocklist") await parts.privacy.unblock(guess);
+        if (how === "blocklist") await parts.privacy.unblock(h(guess));
         else await parts.setRules();
         await parts.clock.advance(2_000); // rows held back by the one-a-second pace go out
         const events = parts.toSubscribers.calls
@@ -330,7 +331,7 @@ describe("anonymous watchers", () => {
   it("a block of the real handle still holds silently: refused, and the row does not change", async () => {
     const { parts, alias } = await anonymousSubscriber();
     const rowBefore = parts.subscriptions.watcherInformation().find((w) => w.id === alias);
-    await parts.privacy.block("carol");
+    await parts.privacy.block(h("carol"));
     expect((await parts.subscriptions.fetched("carol", "fetch", true)).access).toBe("refused");
     const rowAfter = parts.subscriptions.watcherInformation().find((w) => w.id === alias);
     expect(rowAfter).toMatchObject({ state: rowBefore?.state, kind: rowBefore?.kind });
@@ -446,8 +447,8 @@ describe("places for subscribers are bounded", () => {
     await expectApiError(parts.subscriptions.answer("carol", "approve"), 409, /End one before letting/);
     expect(parts.subscriptions.list().find((s) => s.handle === "carol")?.state).toBe("pending");
 
-    await parts.privacy.block("frank");
-    await parts.privacy.block("gina");
+    await parts.privacy.block(h("frank"));
+    await parts.privacy.block(h("gina"));
     expect((await parts.subscriptions.requested("frank", false)).state).toBe("refused");
     expect((await parts.subscriptions.requested("gina", false)).state).toBe("refused");
     expect(

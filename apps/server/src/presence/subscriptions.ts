@@ -310,7 +310,7 @@ export class Subscriptions {
     if (id.startsWith("anonymous:")) {
       for (const r of this.watchers.values()) if (r.anonymous && r.alias === id) record = r;
     } else {
-      record = this.watchers.get(watcherKey(id.toLowerCase(), false));
+      record = this.watchers.get(watcherKey(id, false)); // canonical: parsed at the edge
     }
     return record && this.current(record.handle) === record ? record : undefined;
   }

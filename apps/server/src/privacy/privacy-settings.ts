@@ -12,6 +12,7 @@ import {
   canonicalHandle,
   DEFAULT_DELIVERY_RULES,
   type DeliveryRules,
+  type Handle,
   PRIVACY_LIMITS,
   type PrivacySettings as PrivacySettingsBody,
   type VisibilityRules,
@@ -142,8 +143,7 @@ export class PrivacySettings {
     this.visibility = visibilityPolicy(rules);
   }
 
-  async block(handleInput: string): Promise<void> {
-    const handle = canonicalHandle(handleInput);
+  async block(handle: Handle): Promise<void> {
     if (handle === this.me) throw new Refusal("invalid", "You cannot block yourself.");
     if (this.blocked.has(handle)) return;
     if (this.blocked.size >= PRIVACY_LIMITS.blocklist) {
@@ -155,8 +155,7 @@ export class PrivacySettings {
     await this.changed({ watcher: handle });
   }
 
-  async unblock(handleInput: string): Promise<void> {
-    const handle = canonicalHandle(handleInput);
+  async unblock(handle: Handle): Promise<void> {
     if (!this.blocked.delete(handle)) throw new Refusal("not_found", `${handle} is not blocked.`);
     await this.store.saveBlocklist([...this.blocked]);
     await this.changed({ watcher: handle });

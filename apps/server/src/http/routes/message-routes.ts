@@ -1,17 +1,16 @@
 import { HistoryQuerySchema, parseWith } from "@pim/protocol";
 import { Hono } from "hono";
-import type { Principal } from "../../auth/authenticate.ts";
 import type { Conversations } from "../../messages/conversations.ts";
 import type { Inbox } from "../../messages/inbox.ts";
 import { Unreachable } from "../../refusal.ts";
 import { refusalOf } from "../../rooms/room-call-result.ts";
 import type { RoomClient } from "../../rooms/room-client.ts";
 import { ApiError } from "../api-error.ts";
+import { type PrincipalEnv, requirePrincipal } from "../require-principal.ts";
 import type { RoomDeps } from "../room-deps.ts";
-import { requirePrincipal } from "./auth-routes.ts";
-import { handleParam } from "./buddy-routes.ts";
+import { handleParam } from "../route-params.ts";
 
-type Env = { Variables: { principal: Principal } };
+type Env = PrincipalEnv;
 
 /** The INBOX USER AGENT's API: conversations, history pages, deletions, "would they accept?". */
 export function messageRoutes(deps: RoomDeps, conversations: Conversations, inbox: Inbox, rooms: RoomClient) {

@@ -1,7 +1,6 @@
 import { PIDF_MEDIA_TYPE, toPidf, validateChosenUpdate } from "@pim/model";
-import { isCanonicalHandle, type PresenceView, SetPresenceSchema } from "@pim/protocol";
+import { type PresenceView, SetPresenceSchema } from "@pim/protocol";
 import { Hono } from "hono";
-import type { Principal } from "../../auth/authenticate.ts";
 import type { Presentity } from "../../presence/presentity.ts";
 import type { PrivacySettings } from "../../privacy/privacy-settings.ts";
 import { Unreachable } from "../../refusal.ts";
@@ -9,10 +8,11 @@ import { refusalOf } from "../../rooms/room-call-result.ts";
 import type { RoomClient } from "../../rooms/room-client.ts";
 import { ApiError } from "../api-error.ts";
 import { readJson } from "../read-body.ts";
+import { type PrincipalEnv, requirePrincipal } from "../require-principal.ts";
 import type { RoomDeps } from "../room-deps.ts";
-import { requirePrincipal } from "./auth-routes.ts";
+import { handleParam } from "../route-params.ts";
 
-type Env = { Variables: { principal: Principal } };
+type Env = PrincipalEnv;
 
 /** My own presence (PRESENCE USER AGENT) and others' presence (FETCHER). */
 export function presenceRoutes(
@@ -43,8 +43,7 @@ export function presenceRoutes(
 
   /** FETCH: someone's presence once, as their access rules let me see it; PIDF on request. */
   app.get("/presence/:target", async (c) => {
-    const handle = c.req.param("target").toLowerCase();
-    if (!isCanonicalHandle(handle)) throw new ApiError(400, "invalid", "That is not a valid handle.");
+    const handle = handleParam(c.req.param("target"));
     let view: PresenceView;
     if (handle === deps.roomId) {
       view = presentity.view().view;
