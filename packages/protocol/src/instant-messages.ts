@@ -45,14 +45,10 @@ export const DeliveryRulesSchema = z.strictObject({
 });
 export type DeliveryRules = z.infer<typeof DeliveryRulesSchema>;
 
-export const DEFAULT_DELIVERY_RULES: DeliveryRules = {
-  whoMayWrite: "anyone",
-  whileClosed: "accept",
-  alwaysThrough: [],
-  readReceipts: true,
-};
-
-/** sending: stored by my room, on its way; delivered: in their inbox; read: they saw it; failed: not delivered (with a reason). */
+/**
+ * sending: placed by my room and on its way (held in memory and on my tabs, not stored: decision
+ * 14); delivered: in their inbox; read: they saw it; failed: not delivered (with a reason).
+ */
 export const MessageStateSchema = z.enum(["sending", "delivered", "read", "failed"]);
 export type MessageState = z.infer<typeof MessageStateSchema>;
 

@@ -1,11 +1,5 @@
-import { NOT_ACCEPTING, NOT_ACCEPTING_WHILE_CLOSED } from "@pim/model";
-import {
-  type Availability,
-  DEFAULT_DELIVERY_RULES,
-  type DeliveryRules,
-  type PresenceView,
-  type StoredMessage,
-} from "@pim/protocol";
+import { DEFAULT_DELIVERY_RULES, NOT_ACCEPTING, NOT_ACCEPTING_WHILE_CLOSED } from "@pim/model";
+import type { Availability, DeliveryRules, PresenceView, StoredMessage } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Refusal } from "../refusal.ts";
 import { ConversationStore } from "../store/conversation-store.ts";

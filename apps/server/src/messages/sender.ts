@@ -10,8 +10,8 @@ const UNREACHABLE = "Not delivered: their inbox could not be reached. Try again.
 
 /**
  * The SENDER side of the INSTANT MESSAGE SERVICE in my room: a message from one of my tabs takes
- * its place (state "sending"), is handed to the recipient's room, and is stored as "delivered"
- * or "failed" with a reason; the tab that sent it then gets an acknowledgement, and
+ * its place (state "sending", in memory and on my tabs only), is handed to the recipient's room,
+ * and is stored once, as "delivered" or "failed" with a reason (decision 14); the tab that sent it then gets an acknowledgement, and
  * every tab sees the stored message change. Everything for one recipient runs in order, one
  * at a time, so a conversation keeps the order in which messages were sent.
  */

@@ -1,5 +1,5 @@
-import { decideAccess } from "@pim/model";
-import { type AccessRules, DEFAULT_DELIVERY_RULES, PRIVACY_LIMITS } from "@pim/protocol";
+import { DEFAULT_DELIVERY_RULES, decideAccess } from "@pim/model";
+import { type AccessRules, PRIVACY_LIMITS } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ApiError, asApiError } from "../http/api-error.ts";
 import { Refusal } from "../refusal.ts";

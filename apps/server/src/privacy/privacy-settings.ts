@@ -2,6 +2,7 @@ import {
   type AccessPolicy,
   accessPolicy,
   DEFAULT_ACCESS_RULES,
+  DEFAULT_DELIVERY_RULES,
   DEFAULT_VISIBILITY_RULES,
   type VisibilityPolicy,
   visibilityPolicy,
@@ -10,7 +11,6 @@ import {
 import {
   type AccessRules,
   canonicalHandle,
-  DEFAULT_DELIVERY_RULES,
   type DeliveryRules,
   type Handle,
   PRIVACY_LIMITS,
