@@ -4,7 +4,6 @@ import {
   type AccessDecision,
   type Answer,
   accessPolicy,
-  DEFAULT_ACCESS_RULES,
   decideAccess,
   decisionShown,
   politeView,
@@ -12,6 +11,7 @@ import {
   transformView,
   viewForWatcher,
 } from "./access-rules.ts";
+import { DEFAULT_ACCESS_RULES } from "./default-rules.ts";
 
 const rules: AccessRules = {
   default: { action: "confirm", show: "lastSeen" },

@@ -8,14 +8,6 @@ import {
   type SubscriptionState,
 } from "@pim/protocol";
 
-/** A stranger must ask, and once approved sees everything; people and groups narrow or widen that. */
-export const DEFAULT_ACCESS_RULES: AccessRules = {
-  default: { action: "confirm", show: "lastSeen" },
-  people: {},
-  groups: [],
-  refuseAnonymous: false,
-};
-
 /** Who is asking: their handle (known to the presentity's room from the signed call) and whether they chose to stay anonymous. */
 export type WatcherIdentity = { handle: string; anonymous: boolean };
 

@@ -1,5 +1,6 @@
-import { DEFAULT_DELIVERY_RULES, type DeliveryRules } from "@pim/protocol";
+import type { DeliveryRules } from "@pim/protocol";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_DELIVERY_RULES } from "./default-rules.ts";
 import {
   type DeliveryContext,
   decideDelivery,

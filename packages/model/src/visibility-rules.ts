@@ -1,8 +1,5 @@
 import type { VisibilityRules } from "@pim/protocol";
 
-/** Nobody is watched anonymously until the principal says so. */
-export const DEFAULT_VISIBILITY_RULES: VisibilityRules = { anonymous: false, presentities: {} };
-
 /** VISIBILITY RULES as the room decides with them: per-presentity choices in a Map. */
 export type VisibilityPolicy = {
   readonly anonymous: boolean;

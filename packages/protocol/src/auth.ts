@@ -1,16 +1,17 @@
 import { z } from "zod";
 import { cleanDeviceLabel } from "./bidi.ts";
-import { HandleSchema, PasswordSchema } from "./handle.ts";
+import { CanonicalHandleSchema, PasswordSchema } from "./handle.ts";
 import { LIMITS } from "./limits.ts";
 
 /** POST /parties/user/:handle/signup and /signin */
 export const CredentialsSchema = z.object({
-  handle: HandleSchema,
+  handle: CanonicalHandleSchema,
   password: PasswordSchema,
   /** A readable label for this device ("Firefox on Linux"), shown in session lists. */
   device: z.string().max(LIMITS.deviceLabelMaxLength).transform(cleanDeviceLabel).optional(),
 });
-export type Credentials = z.infer<typeof CredentialsSchema>;
+/** Credentials as a client writes them; the room reads `z.output` (the handle canonical). */
+export type Credentials = z.input<typeof CredentialsSchema>;
 
 /** The signed-in principal, as GET /parties/user/:handle/session returns it. */
 export const SessionInfoSchema = z.object({

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  asHandle,
+  CanonicalHandleSchema,
   canonicalHandle,
   HandleSchema,
   inboxAddress,
@@ -75,5 +77,25 @@ describe("handles", () => {
     { password: "x".repeat(257), valid: false },
   ])("password of $password.length characters is valid: $valid", ({ password, valid }) => {
     expect(PasswordSchema.safeParse(password).success).toBe(valid);
+  });
+});
+
+describe("CanonicalHandleSchema: a handle parsed at the edge", () => {
+  it.each([
+    { input: "Alice", output: "alice" },
+    { input: "bob.smith", output: "bob.smith" },
+    { input: "CAROL_9", output: "carol_9" },
+  ])("$input becomes $output", ({ input, output }) => {
+    expect(CanonicalHandleSchema.parse(input)).toBe(output);
+  });
+
+  it.each(["a b", "Constructor", "__proto__", "-dash", "x"])("refuses %s as HandleSchema does", (input) => {
+    expect(CanonicalHandleSchema.safeParse(input).success).toBe(false);
+    expect(HandleSchema.safeParse(input).success).toBe(false);
+  });
+
+  it("asHandle takes only what is already canonical", () => {
+    expect(asHandle("alice")).toBe("alice");
+    expect(asHandle("Alice")).toBeUndefined();
   });
 });

@@ -60,11 +60,23 @@ export const HandleSchema = z
   )
   .refine((handle) => !HANDLE_ENDS.test(handle) || !isReservedHandle(handle), "That handle is reserved.");
 
-export type Handle = z.infer<typeof HandleSchema>;
-
 /** The case-folded form of a handle: the principal's room id and identity. */
 export function canonicalHandle(handle: string): string {
   return handle.toLowerCase();
+}
+
+/**
+ * A handle as the server takes it: valid, then lower-cased and branded, so code past the edge
+ * (route parameters, bodies, socket frames) can hold no other form. `HandleSchema` alone only
+ * checks what a person typed (the SPA's forms still use it that way).
+ */
+export const CanonicalHandleSchema = HandleSchema.transform(canonicalHandle).brand<"Handle">();
+/** A principal's handle in canonical form: only `CanonicalHandleSchema` or `asHandle` make one. */
+export type Handle = z.output<typeof CanonicalHandleSchema>;
+
+/** An id already known to be canonical (a room id, a verified caller) as a Handle; else undefined. */
+export function asHandle(id: string): Handle | undefined {
+  return isCanonicalHandle(id) ? (id as Handle) : undefined;
 }
 
 /** True when `id` is a valid handle already in canonical (lower-case) form. */

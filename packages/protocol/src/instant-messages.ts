@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HandleSchema } from "./handle.ts";
+import { CanonicalHandleSchema, HandleSchema } from "./handle.ts";
 import { utf8Length } from "./utf8.ts";
 
 /**
@@ -45,14 +45,10 @@ export const DeliveryRulesSchema = z.strictObject({
 });
 export type DeliveryRules = z.infer<typeof DeliveryRulesSchema>;
 
-export const DEFAULT_DELIVERY_RULES: DeliveryRules = {
-  whoMayWrite: "anyone",
-  whileClosed: "accept",
-  alwaysThrough: [],
-  readReceipts: true,
-};
-
-/** sending: stored by my room, on its way; delivered: in their inbox; read: they saw it; failed: not delivered (with a reason). */
+/**
+ * sending: placed by my room and on its way (held in memory and on my tabs, not stored: decision
+ * 14); delivered: in their inbox; read: they saw it; failed: not delivered (with a reason).
+ */
 export const MessageStateSchema = z.enum(["sending", "delivered", "read", "failed"]);
 export type MessageState = z.infer<typeof MessageStateSchema>;
 
@@ -79,17 +75,17 @@ export type StoredMessage = z.infer<typeof StoredMessageSchema>;
 export const MessageSendSchema = z.strictObject({
   type: z.literal("message.send"),
   id: MessageIdSchema,
-  to: HandleSchema,
+  to: CanonicalHandleSchema,
   text: MessageTextSchema,
 });
 export const MessageReadSchema = z.strictObject({
   type: z.literal("message.read"),
-  conversation: HandleSchema,
+  conversation: CanonicalHandleSchema,
   upToSeq: z.number().int().nonnegative(),
 });
 export const TypingSendSchema = z.strictObject({
   type: z.literal("typing"),
-  to: HandleSchema,
+  to: CanonicalHandleSchema,
   typing: z.boolean(),
 });
 
@@ -151,19 +147,3 @@ export const HistoryQuerySchema = z.object({
 /** Whether the recipient would accept a message from me now (shown before sending). */
 export const DeliverableSchema = z.object({ accepting: z.boolean(), message: z.string().optional() });
 export type Deliverable = z.infer<typeof DeliverableSchema>;
-
-/** room -> room. The sender is the verified caller, never a field of the body. */
-export const RcDeliverSchema = z.object({ id: MessageIdSchema, text: MessageTextSchema, sentAt: z.number() });
-export const RcDeliverReplySchema = z.discriminatedUnion("accepted", [
-  z.object({ accepted: z.literal(true), silent: z.boolean() }),
-  z.object({
-    accepted: z.literal(false),
-    /** inbox_full: the sender (not on the recipient's buddy list) left too much unread. */
-    reason: z.enum(["refused", "closed", "rate_limited", "inbox_full"]),
-    message: z.string(),
-    retryAfter: z.number().optional(),
-  }),
-]);
-export type RcDeliverReply = z.infer<typeof RcDeliverReplySchema>;
-export const RcReceiptSchema = z.object({ ids: z.array(MessageIdSchema).max(MESSAGE_LIMITS.maxReceiptIds) });
-export const RcTypingSchema = z.object({ typing: z.boolean() });

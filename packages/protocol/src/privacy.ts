@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HandleSchema } from "./handle.ts";
+import { CanonicalHandleSchema, HandleSchema } from "./handle.ts";
 import { DeliveryRulesSchema } from "./instant-messages.ts";
 import { PresenceViewSchema } from "./presence.ts";
 import { SubscriptionStateSchema } from "./watchers.ts";
@@ -85,7 +85,7 @@ export type VisibilityRules = z.infer<typeof VisibilityRulesSchema>;
 export const BlocklistSchema = z.object({ blocked: z.array(z.string()) });
 export type Blocklist = z.infer<typeof BlocklistSchema>;
 /** POST /blocklist */
-export const BlockSchema = z.object({ handle: HandleSchema });
+export const BlockSchema = z.object({ handle: CanonicalHandleSchema });
 
 /** Everything the Privacy section edits, in one read. */
 export const PrivacySettingsSchema = z.object({

@@ -24,7 +24,10 @@ export const ClientMessageSchema = z.discriminatedUnion("type", [
   MessageReadSchema,
   TypingSendSchema,
 ]);
-export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+/** A client message as a client writes it (handles as typed). */
+export type ClientMessage = z.input<typeof ClientMessageSchema>;
+/** A client message as the room reads it once parsed (handles canonical, branded). */
+export type ParsedClientMessage = z.output<typeof ClientMessageSchema>;
 
 /** My own presence as watchers see it (before their access rules), my chosen state, my devices. */
 export const OwnPresenceSchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HandleSchema } from "./handle.ts";
+import { CanonicalHandleSchema } from "./handle.ts";
 import { PresenceViewSchema } from "./presence.ts";
 
 /**
@@ -31,7 +31,7 @@ export const SubscriberSchema = z.object({
 export type Subscriber = z.infer<typeof SubscriberSchema>;
 
 /** POST /parties/user/:me/buddies */
-export const AddBuddySchema = z.object({ handle: HandleSchema });
+export const AddBuddySchema = z.object({ handle: CanonicalHandleSchema });
 export type AddBuddy = z.infer<typeof AddBuddySchema>;
 
 /** POST /parties/user/:me/subscribers/:watcher, answering a pending request. */

@@ -6,6 +6,7 @@ import type { BuddyList } from "../presence/buddy-list.ts";
 import type { Presentity } from "../presence/presentity.ts";
 import type { Subscriptions } from "../presence/subscriptions.ts";
 import type { PrivacySettings } from "../privacy/privacy-settings.ts";
+import { Refusal } from "../refusal.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import { ApiError, errorResponse } from "./api-error.ts";
 import type { RoomDeps } from "./room-deps.ts";
@@ -14,7 +15,7 @@ import { buddyRoutes } from "./routes/buddy-routes.ts";
 import { messageRoutes } from "./routes/message-routes.ts";
 import { presenceRoutes } from "./routes/presence-routes.ts";
 import { privacyRoutes } from "./routes/privacy-routes.ts";
-import { roomCallRoutes } from "./routes/room-call-routes.ts";
+import { roomCallRoutes, userRoomCalls } from "./routes/room-call-routes.ts";
 import { API_SECURITY_HEADERS } from "./security-headers.ts";
 
 /** The parts of a room the routes work with. */
@@ -41,10 +42,11 @@ export function createRoomApp(deps: RoomDeps, parts: PresenceParts) {
   app.route("/", presenceRoutes(deps, parts.presentity, parts.rooms, parts.privacy));
   app.route("/", privacyRoutes(deps, parts.privacy, parts.subscriptions));
   app.route("/", messageRoutes(deps, parts.conversations, parts.inbox, parts.rooms));
-  app.route("/rc", roomCallRoutes(deps, parts.subscriptions, parts.buddies, parts.sender, parts.inbox));
+  const calls = userRoomCalls(deps, parts.subscriptions, parts.buddies, parts.sender, parts.inbox);
+  app.route("/rc", roomCallRoutes(deps, calls));
   app.notFound(() => errorResponse(new ApiError(404, "not_found", "No such route.")));
   app.onError((error) => {
-    if (error instanceof ApiError) return errorResponse(error);
+    if (error instanceof ApiError || error instanceof Refusal) return errorResponse(error);
     console.error("unhandled error", error);
     return errorResponse(new ApiError(500, "internal", "Something went wrong on our side."));
   });

@@ -8,7 +8,11 @@ import { readBoundedText } from "./read-bounded-text.ts";
  * Anything else is a 413 or 400 and nothing further happens.
  */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const text = await readBoundedText(request);
+  return parseJsonBody(await readBoundedText(request), schema);
+}
+
+/** A body already read, as JSON parsed with its schema; a 400 naming what is wrong otherwise. */
+export function parseJsonBody<S extends z.ZodType>(text: string, schema: S): z.infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -32,7 +32,7 @@ export class ActivitySignals {
   /** I am typing to `to` (or stopped): told only if they may see me OPEN, else not at all. */
   typing(to: string, typing: boolean): void {
     if (to === this.me || this.decide("typing", to) !== "send") return;
-    void this.rooms.call(to, "/rc/typing", { typing }).catch(() => undefined);
+    void this.rooms.call("typing", to, { typing });
   }
 
   /** Sends the receipts a conversation owes now, if its peer may learn of them now. */
@@ -71,8 +71,10 @@ export class ActivitySignals {
     if (!changed) return; // the conversation was deleted meanwhile: nothing is owed
     for (let i = 0; i < ids.length; i += MESSAGE_LIMITS.maxReceiptIds) {
       void this.rooms
-        .call(peer, "/rc/receipt", { ids: ids.slice(i, i + MESSAGE_LIMITS.maxReceiptIds) })
-        .catch((error) => console.error(`read receipt to ${peer} failed`, error));
+        .call("receipt", peer, { ids: ids.slice(i, i + MESSAGE_LIMITS.maxReceiptIds) })
+        .then((result) => {
+          if (!result.ok) console.error(`read receipt to ${peer} failed: ${result.failure}`);
+        });
     }
   }
 
@@ -81,7 +83,7 @@ export class ActivitySignals {
     const ids: string[] = [];
     let cursor = after;
     while (cursor < upTo) {
-      const page = await this.conversations.store.after(peer, cursor, Math.min(upTo - cursor, SCAN_STEP));
+      const page = await this.conversations.after(peer, cursor, Math.min(upTo - cursor, SCAN_STEP));
       if (page.length === 0) break;
       for (const message of page) {
         if (message.seq <= upTo && message.from === peer) ids.push(message.id);

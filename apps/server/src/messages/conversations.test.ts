@@ -33,7 +33,7 @@ describe("Conversations: a message sent while its conversation is deleted", () =
     const conversations = new Conversations(store, { changed: () => undefined });
     await conversations.append("bob", draft, "sent");
     const inFlight = await conversations.stage("bob", draft); // seq 2, on its way to bob's room
-    conversations.forget("bob"); // the conversation is deleted meanwhile
+    await conversations.deleteConversation("bob"); // the conversation is deleted meanwhile
     await conversations.commit(inFlight);
     expect(writes.at(-1)?.meta).toMatchObject({ with: "bob", lastSeq: 2, last: { seq: 2 } });
     const next = await conversations.stage("bob", draft);

@@ -5,12 +5,14 @@ import type { ConversationMeta, ConversationStore } from "../store/conversation-
  * A principal's conversations, sent and received messages together in one order per
  * conversation. The metas live in memory (one small value per conversation) so each new
  * message gets its place synchronously, in the order messages arrive, before any await.
+ * It is the one owner of conversation state: the inbox and the sender read and change
+ * messages and metas through it, never through the store.
  */
 export class Conversations {
   private metas = new Map<string, ConversationMeta>();
 
   constructor(
-    readonly store: ConversationStore,
+    private readonly store: ConversationStore,
     private readonly outlets: { changed(message: StoredMessage): void },
   ) {}
 
@@ -133,8 +135,70 @@ export class Conversations {
     return next;
   }
 
-  forget(peer: string): void {
-    this.metas.delete(peer);
+  /** One stored message, by its place. */
+  message(peer: string, seq: number): Promise<StoredMessage | undefined> {
+    return this.store.message(peer, seq);
+  }
+
+  /** The place of a message I sent (by its id) or received (by the sender's id), if stored. */
+  seqOf(peer: string, id: string, direction: "sent" | "received"): Promise<number | undefined> {
+    return this.store.seqOf(peer, id, direction);
+  }
+
+  /** Up to `limit` messages before `before` (newest first), or the newest when absent. */
+  page(peer: string, before: number | undefined, limit: number): Promise<StoredMessage[]> {
+    return this.store.page(peer, before, limit);
+  }
+
+  /** How a message I sent and then deleted had ended, when that was kept. */
+  deletedOutcome(peer: string, id: string): Promise<{ state: string; reason?: string } | undefined> {
+    return this.store.deletedOutcome(peer, id);
+  }
+
+  /** Messages this room staged for sending and never finished (it stopped in between). */
+  unfinished(): ReturnType<ConversationStore["unfinished"]> {
+    return this.store.unfinished();
+  }
+
+  /** A staged message that needs no more sending: it is finished. */
+  endStaging(peer: string, seq: number): Promise<void> {
+    return this.store.endStaging(peer, seq);
+  }
+
+  /** Up to `limit` messages after `seq`, oldest first. */
+  after(peer: string, seq: number, limit: number): Promise<StoredMessage[]> {
+    return this.store.after(peer, seq, limit);
+  }
+
+  /**
+   * Deletes my copy of one message, sent or received; the meta follows (unread, the last message
+   * shown). Undefined when there is no such message.
+   */
+  async deleteMessage(peer: string, seq: number): Promise<StoredMessage | undefined> {
+    const message = await this.store.message(peer, seq);
+    if (!message) return undefined;
+    const wasLast = this.meta(peer).last?.seq === seq;
+    const [previous] = wasLast ? await this.store.page(peer, seq, 1) : [];
+    await this.store.deleteMessage(message);
+    await this.change(peer, (latest) => {
+      const { last, ...rest } = latest;
+      const unread = message.from === peer && seq > latest.readUpTo;
+      const nextLast = last?.seq === seq ? previous && preview(previous) : last;
+      return {
+        ...rest,
+        unread: latest.unread - (unread ? 1 : 0),
+        unreadBytes: Math.max(0, (latest.unreadBytes ?? 0) - (unread ? utf8Length(message.text) : 0)),
+        ...(nextLast ? { last: nextLast } : {}),
+      };
+    });
+    return message;
+  }
+
+  /** Forgets a whole conversation, meta and messages; false when there was none. */
+  async deleteConversation(peer: string): Promise<boolean> {
+    if (!this.metas.delete(peer)) return false;
+    await this.store.deleteConversation(peer);
+    return true;
   }
 
   /** Bytes of unread received messages, over the conversations with the peers chosen. */

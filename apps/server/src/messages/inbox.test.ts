@@ -1,13 +1,7 @@
-import { NOT_ACCEPTING, NOT_ACCEPTING_WHILE_CLOSED } from "@pim/model";
-import {
-  type Availability,
-  DEFAULT_DELIVERY_RULES,
-  type DeliveryRules,
-  type PresenceView,
-  type StoredMessage,
-} from "@pim/protocol";
+import { DEFAULT_DELIVERY_RULES, NOT_ACCEPTING, NOT_ACCEPTING_WHILE_CLOSED } from "@pim/model";
+import type { Availability, DeliveryRules, PresenceView, StoredMessage } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
 import { ConversationStore } from "../store/conversation-store.ts";
 import { fakeClock, settle } from "../test-support/fake-clock.ts";
 import { FakeRooms } from "../test-support/fake-rooms.ts";
@@ -363,12 +357,12 @@ describe("history and deleting", () => {
     await s.inbox.deleteMessage("alice", 3);
     expect(s.out.args("deleted")).toEqual([["alice", 3]]);
     expect(s.conversations.meta("alice")).toMatchObject({ unread: 2, unreadBytes: 4, last: { text: "m2" } });
-    await expect(s.inbox.deleteMessage("alice", 3)).rejects.toBeInstanceOf(ApiError);
+    await expect(s.inbox.deleteMessage("alice", 3)).rejects.toBeInstanceOf(Refusal);
     await s.inbox.deleteConversation("alice");
     expect(s.out.args("conversationDeleted")).toEqual([["alice"]]);
     expect(s.conversations.has("alice")).toBe(false);
     expect([...s.storage.dump().keys()].filter((k) => k.includes("alice"))).toEqual([]);
-    await expect(s.inbox.deleteConversation("alice")).rejects.toMatchObject({ status: 404 });
+    await expect(s.inbox.deleteConversation("alice")).rejects.toMatchObject({ code: "not_found" });
     // A late resend of a deleted message is not brought back... as its ids went with it, it is new.
     expect((await s.deliver("alice", "after")).accepted).toBe(true);
     expect(s.conversations.meta("alice").lastSeq).toBe(1);

@@ -16,7 +16,7 @@ import {
   type StoredMessage,
   utf8Length,
 } from "@pim/protocol";
-import { ApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import { ActivitySignals, receiptsSentUpTo } from "./activity-signals.ts";
 import { type Conversations, preview } from "./conversations.ts";
@@ -87,11 +87,10 @@ export class Inbox {
     sender: string,
     message: { id: string; text: string; sentAt: number },
   ): Promise<RcDeliverReply> {
-    const { store } = this.conversations;
-    const knownSeq = await store.seqOf(sender, message.id, "received");
+    const knownSeq = await this.conversations.seqOf(sender, message.id, "received");
     if (knownSeq !== undefined) {
       // Already in my inbox: a resend after a lost acknowledgement. Same answer, no copy.
-      const known = await store.message(sender, knownSeq);
+      const known = await this.conversations.message(sender, knownSeq);
       return { accepted: true, silent: known?.silent ?? false };
     }
     const decision = this.decide(sender);
@@ -130,7 +129,7 @@ export class Inbox {
       upTo >= meta.lastSeq
         ? []
         : (
-            await this.conversations.store.after(conversation, upTo, Math.min(meta.lastSeq - upTo, SCAN_MAX))
+            await this.conversations.after(conversation, upTo, Math.min(meta.lastSeq - upTo, SCAN_MAX))
           ).filter((m) => m.from === conversation);
     const stillUnreadBytes = stillUnread.reduce((sum, m) => sum + utf8Length(m.text), 0);
     const next = await this.conversations.change(conversation, (latest) =>
@@ -161,37 +160,23 @@ export class Inbox {
   }
 
   async history(conversation: string, before: number | undefined, limit: number): Promise<HistoryPage> {
-    const messages = await this.conversations.store.page(conversation, before, limit);
+    const messages = await this.conversations.page(conversation, before, limit);
     const next = nextBefore(messages, limit);
     return { messages, ...(next !== undefined ? { before: next } : {}) };
   }
 
   /** Deletes my copy of one message (sent or received). */
   async deleteMessage(conversation: string, seq: number): Promise<void> {
-    const message = await this.conversations.store.message(conversation, seq);
-    if (!message) throw new ApiError(404, "not_found", "There is no such message.");
-    const wasLast = this.conversations.meta(conversation).last?.seq === seq;
-    const [previous] = wasLast ? await this.conversations.store.page(conversation, seq, 1) : [];
-    await this.conversations.store.deleteMessage(message);
-    await this.conversations.change(conversation, (latest) => {
-      const { last, ...rest } = latest;
-      const unread = message.from === conversation && seq > latest.readUpTo;
-      const nextLast = last?.seq === seq ? previous && preview(previous) : last;
-      return {
-        ...rest,
-        unread: latest.unread - (unread ? 1 : 0),
-        unreadBytes: Math.max(0, (latest.unreadBytes ?? 0) - (unread ? utf8Length(message.text) : 0)),
-        ...(nextLast ? { last: nextLast } : {}),
-      };
-    });
+    if (!(await this.conversations.deleteMessage(conversation, seq))) {
+      throw new Refusal("not_found", "There is no such message.");
+    }
     this.outlets.deleted(conversation, seq);
   }
 
   async deleteConversation(conversation: string): Promise<void> {
-    if (!this.conversations.has(conversation))
-      throw new ApiError(404, "not_found", "There is no such conversation.");
-    this.conversations.forget(conversation);
-    await this.conversations.store.deleteConversation(conversation);
+    if (!(await this.conversations.deleteConversation(conversation))) {
+      throw new Refusal("not_found", "There is no such conversation.");
+    }
     this.outlets.conversationDeleted(conversation);
   }
 

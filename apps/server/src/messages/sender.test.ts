@@ -1,9 +1,10 @@
 import type { StoredMessage } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { RoomReply } from "../rooms/room-client.ts";
 import { ConversationStore } from "../store/conversation-store.ts";
 import { fakeClock } from "../test-support/fake-clock.ts";
+import type { RoomReply } from "../test-support/fake-rooms.ts";
 import { FakeRooms } from "../test-support/fake-rooms.ts";
+import { h } from "../test-support/handles.ts";
 import { MemoryStorage } from "../test-support/memory-storage.ts";
 import { recorder } from "../test-support/recorder.ts";
 import { Conversations } from "./conversations.ts";
@@ -26,8 +27,8 @@ async function setup() {
   await conversations.load();
   const sender = new Sender("alice", conversations, rooms.asClient(), clock.now);
   let n = 0;
-  const send = (to: string, text = "hi", id = `id-${++n}-0000000000`) => sender.send({ id, to, text });
-  const history = async (peer: string) => (await conversations.store.page(peer, undefined, 100)).reverse();
+  const send = (to: string, text = "hi", id = `id-${++n}-0000000000`) => sender.send({ id, to: h(to), text });
+  const history = async (peer: string) => (await conversations.page(peer, undefined, 100)).reverse();
   return { clock, storage, rooms, changed, conversations, sender, send, history };
 }
 
@@ -146,7 +147,10 @@ describe("nothing lost, nothing doubled", () => {
     s.rooms.answer("/rc/deliver", ACCEPTED);
     await s.send("bob", "gone", "deleted-id-00000");
     const [message] = await s.history("bob");
-    await s.conversations.store.deleteMessage(message as StoredMessage);
+    await s.conversations.deleteMessage(
+      (message as StoredMessage).conversation,
+      (message as StoredMessage).seq,
+    );
     expect(await s.send("bob", "gone", "deleted-id-00000")).toMatchObject({ state: "delivered" });
     expect(await s.history("bob")).toEqual([]);
   });

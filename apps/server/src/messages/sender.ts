@@ -1,21 +1,17 @@
-import {
-  canonicalHandle,
-  type MessageAck,
-  parseWith,
-  RcDeliverReplySchema,
-  type StoredMessage,
-} from "@pim/protocol";
+import type { Handle, MessageAck, StoredMessage } from "@pim/protocol";
+import { noOneHas } from "../rooms/room-call-result.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import type { Conversations } from "./conversations.ts";
 
-export type SendRequest = { id: string; to: string; text: string };
+/** A message from one of my tabs, its recipient parsed at the edge. */
+export type SendRequest = { id: string; to: Handle; text: string };
 
 const UNREACHABLE = "Not delivered: their inbox could not be reached. Try again.";
 
 /**
  * The SENDER side of the INSTANT MESSAGE SERVICE in my room: a message from one of my tabs takes
- * its place (state "sending"), is handed to the recipient's room, and is stored as "delivered"
- * or "failed" with a reason; the tab that sent it then gets an acknowledgement, and
+ * its place (state "sending", in memory and on my tabs only), is handed to the recipient's room,
+ * and is stored once, as "delivered" or "failed" with a reason (decision 14); the tab that sent it then gets an acknowledgement, and
  * every tab sees the stored message change. Everything for one recipient runs in order, one
  * at a time, so a conversation keeps the order in which messages were sent.
  */
@@ -30,7 +26,7 @@ export class Sender {
   ) {}
 
   send(request: SendRequest): Promise<MessageAck> {
-    const to = canonicalHandle(request.to);
+    const { to } = request;
     if (to === this.me) {
       return Promise.resolve(ack(request.id, "failed", "You cannot send a message to yourself."));
     }
@@ -40,9 +36,9 @@ export class Sender {
   /** The recipient read my messages (their room says so, for these ids of mine). */
   async receipted(from: string, ids: string[]): Promise<void> {
     for (const id of ids) {
-      const seq = await this.conversations.store.seqOf(from, id, "sent");
+      const seq = await this.conversations.seqOf(from, id, "sent");
       if (seq === undefined) continue;
-      const message = await this.conversations.store.message(from, seq);
+      const message = await this.conversations.message(from, seq);
       if (message && message.from === this.me && message.state === "delivered") {
         await this.conversations.update({ ...message, state: "read" });
       }
@@ -50,14 +46,13 @@ export class Sender {
   }
 
   private async sendNow(request: SendRequest & { to: string }): Promise<MessageAck> {
-    const { store } = this.conversations;
-    const knownSeq = await store.seqOf(request.to, request.id, "sent");
+    const knownSeq = await this.conversations.seqOf(request.to, request.id, "sent");
     if (knownSeq !== undefined) {
       // A resend: the room has it. Deliver again only if it never arrived.
-      const known = await store.message(request.to, knownSeq);
+      const known = await this.conversations.message(request.to, knownSeq);
       if (!known) {
         // Since deleted from my copy: answered as it had ended, not "delivered" whatever it was.
-        const gone = await store.deletedOutcome(request.to, request.id);
+        const gone = await this.conversations.deletedOutcome(request.to, request.id);
         if (gone?.state === "failed") return ack(request.id, "failed", gone.reason ?? "Not delivered.");
         return ack(request.id, gone?.state === "read" ? "read" : "delivered");
       }
@@ -80,11 +75,7 @@ export class Sender {
     const message = await this.conversations.stage(request.to, (seq) => ({ ...draft, seq }), !first);
     const outcome = await this.handOver(message);
     if (first && (outcome.unknown || outcome.unreachable) && (await this.conversations.discard(message))) {
-      return ack(
-        request.id,
-        "failed",
-        outcome.unknown ? `No one has the handle ${request.to}.` : UNREACHABLE,
-      );
+      return ack(request.id, "failed", outcome.unknown ? noOneHas(request.to) : UNREACHABLE);
     }
     await this.conversations.commit(outcome.next);
     return ack(outcome.next.id, outcome.next.state, outcome.next.reason, outcome.retryAfter);
@@ -97,12 +88,12 @@ export class Sender {
    * back to resend it would stay in the recipient's history and be missing from mine.
    */
   async resume(): Promise<number> {
-    const unfinished = await this.conversations.store.unfinished();
+    const unfinished = await this.conversations.unfinished();
     for (const { conversation, seq } of unfinished) {
       void this.inOrder(conversation, async () => {
-        const message = await this.conversations.store.message(conversation, seq);
+        const message = await this.conversations.message(conversation, seq);
         if (message?.state !== "sending") {
-          await this.conversations.store.endStaging(conversation, seq);
+          await this.conversations.endStaging(conversation, seq);
           return;
         }
         await this.deliver(message);
@@ -120,27 +111,24 @@ export class Sender {
 
   /** The recipient's room's answer to a message, as the message's next state. */
   private async handOver(message: StoredMessage): Promise<HandOver> {
-    try {
-      const reply = await this.rooms.call(message.to, "/rc/deliver", {
-        id: message.id,
-        text: message.text,
-        sentAt: message.sentAt,
-      });
-      if (reply.status === 404) return { next: failed(message, UNREACHABLE), unknown: true };
-      const parsed = parseWith(RcDeliverReplySchema, reply.body);
-      if (!parsed.ok) return { next: failed(message, UNREACHABLE), unreachable: true };
-      if (!parsed.value.accepted) {
-        const refused = failed(message, parsed.value.message);
-        const { retryAfter } = parsed.value;
-        return { next: refused, ...(retryAfter !== undefined ? { retryAfter } : {}) };
-      }
-      const delivered: StoredMessage = { ...message, state: "delivered" };
-      delete delivered.reason;
-      return { next: delivered };
-    } catch (error) {
-      console.error(`delivery to ${message.to} failed`, error);
+    const result = await this.rooms.call("deliver", message.to, {
+      id: message.id,
+      text: message.text,
+      sentAt: message.sentAt,
+    });
+    if (!result.ok) {
+      if (result.failure === "no_such_principal")
+        return { next: failed(message, UNREACHABLE), unknown: true };
       return { next: failed(message, UNREACHABLE), unreachable: true };
     }
+    const answer = result.reply;
+    if (!answer.accepted) {
+      const refused = failed(message, answer.message);
+      return { next: refused, ...(answer.retryAfter !== undefined ? { retryAfter: answer.retryAfter } : {}) };
+    }
+    const delivered: StoredMessage = { ...message, state: "delivered" };
+    delete delivered.reason;
+    return { next: delivered };
   }
 
   /** Runs `task` after everything queued for this recipient. */

@@ -1,9 +1,12 @@
 import { type Bucket, take } from "@pim/model";
 import type * as Party from "partykit/server";
-import { ROOM_CALL_HEADER, verifyRoomCall } from "../auth/room-call.ts";
 import { readConfig, type ServerConfig } from "../config.ts";
-import { readBoundedText } from "../http/read-bounded-text.ts";
-import { GATE_TAKE_PATH } from "../rooms/sign-up-gate.ts";
+import {
+  answerRoomCall,
+  type ReceivedRoomCall,
+  type RoomCallHandlers,
+  receiveRoomCall,
+} from "../http/receive-room-call.ts";
 
 const NOT_HERE = () => new Response("Not found", { status: 404 });
 
@@ -30,33 +33,37 @@ export default class SignUpsParty implements Party.Server {
     connection.close(1008, "not here");
   }
 
+  /** Only a verified room call of this party is answered; anything else is not here. */
   async onRequest(request: Party.Request): Promise<Response> {
-    const path = new URL(request.url).pathname.replace(`/parties/signups/${this.room.id}`, "");
-    const header = request.headers.get(ROOM_CALL_HEADER);
-    if (request.method !== "POST" || path !== GATE_TAKE_PATH || !header) return NOT_HERE();
-    let body: string;
+    let call: ReceivedRoomCall<"signups">;
     try {
-      body = await readBoundedText(request as unknown as Request);
+      call = await receiveRoomCall(request as unknown as Request, {
+        party: "signups",
+        id: this.room.id,
+        secret: this.config.secret,
+        now: Date.now(),
+      });
     } catch {
       return NOT_HERE();
     }
-    const caller = await verifyRoomCall(
-      this.config.secret,
-      header,
-      { to: this.room.id, method: "POST", path, body },
-      Date.now(),
-    );
-    if (!caller) return NOT_HERE();
-    const now = Date.now();
-    const result = take(await this.room.storage.get<Bucket>("bucket"), now, this.config.signUpRate);
-    await this.room.storage.put("bucket", result.bucket);
-    // Once the bucket would be full again it says nothing: forget it, so addresses are not kept.
-    const fullInMs =
-      ((this.config.signUpRate.burst - result.bucket.tokens) * 60_000) / this.config.signUpRate.perMinute;
-    await this.room.storage.setAlarm(now + Math.ceil(fullInMs));
-    if (result.ok) return Response.json({ ok: true });
-    return Response.json({ ok: false, retryAfter: Math.ceil(result.retryAfterMs / 1000) }, { status: 429 });
+    return Response.json(await answerRoomCall<"signups">(this.handlers, call));
   }
+
+  private readonly handlers = {
+    /** One new account from this address, or how long until one more is allowed. */
+    take: async () => {
+      const now = Date.now();
+      const result = take(await this.room.storage.get<Bucket>("bucket"), now, this.config.signUpRate);
+      await this.room.storage.put("bucket", result.bucket);
+      // Once the bucket would be full again it says nothing: forget it, so addresses are not kept.
+      const fullInMs =
+        ((this.config.signUpRate.burst - result.bucket.tokens) * 60_000) / this.config.signUpRate.perMinute;
+      await this.room.storage.setAlarm(now + Math.ceil(fullInMs));
+      return result.ok
+        ? { ok: true as const }
+        : { ok: false as const, retryAfter: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) };
+    },
+  } satisfies RoomCallHandlers<"signups">;
 
   async onAlarm(): Promise<void> {
     await this.room.storage.deleteAll();

@@ -1,12 +1,12 @@
 import { admitSocket, type Bucket, buddyRefreshDue, FRAME_RATE, take } from "@pim/model";
 import {
   CLOSE_CODES,
-  type ClientMessage,
   ClientMessageSchema,
   cleanDeviceLabel,
   decodeFrame,
   inboxAddress,
   isCanonicalHandle,
+  type ParsedClientMessage,
   PROTOCOL_VERSION,
   RC_CHANNEL_PATH,
   RcChannelFrameSchema,
@@ -28,7 +28,8 @@ import { Sender } from "../messages/sender.ts";
 import { BuddyList } from "../presence/buddy-list.ts";
 import { Presentity } from "../presence/presentity.ts";
 import { pruneStoredWatchers, Subscriptions } from "../presence/subscriptions.ts";
-import { PrivacySettings } from "../privacy/privacy-settings.ts";
+import { type Affected, PrivacySettings } from "../privacy/privacy-settings.ts";
+import { Refusal } from "../refusal.ts";
 import { RoomChannels } from "../rooms/room-channels.ts";
 import { RoomClient } from "../rooms/room-client.ts";
 import { admitSignUp } from "../rooms/sign-up-gate.ts";
@@ -38,6 +39,7 @@ import { ConversationStore } from "../store/conversation-store.ts";
 import { PresenceStore } from "../store/presence-store.ts";
 import { PrivacyStore } from "../store/privacy-store.ts";
 import { WatchStore } from "../store/watch-store.ts";
+import { LateHook } from "./late-hook.ts";
 
 /**
  * What a room remembers about each socket: a principal's tab (whose session, how fast it sends),
@@ -48,8 +50,9 @@ type ChannelState = { room: string; sessionId?: undefined };
 type SocketState = TabState | ChannelState;
 
 /**
- * One principal's room (`user/<handle>`): their account, sessions and, as the service grows,
- * presence, watchers, rules and inbox. It decodes what arrives, asks the model, stores, sends.
+ * One principal's room (`user/<handle>`): their account and sessions, presence, subscriptions
+ * and watchers, buddy list, rules and blocklist, conversations and inbox. It decodes what
+ * arrives, asks the parts (which ask the model), and sends.
  */
 export default class UserRoom implements Party.Server {
   /** Requests from outside: refuse non-canonical room ids and forged room-to-room calls. */
@@ -118,34 +121,55 @@ export default class UserRoom implements Party.Server {
     return this.parts;
   }
 
+  /**
+   * Builds the parts in dependency order: each takes the parts built before it. The three edges
+   * that point forward (privacy's change re-evaluates subscriptions, a subscriber's room saying
+   * "gone" ends its subscription, a change in whom I show OPEN releases held receipts) and the
+   * presentity's audience are set once, as soon as their target exists and before anything loads.
+   */
   private async assemble(): Promise<RoomParts> {
     const room = this.room;
     const now = () => Date.now();
     const accounts = new AccountStore(room.storage);
-    const rooms = new RoomClient(room.context.parties, room.id, this.config.secret);
-    const channels = new RoomChannels(room.context.parties, room.id, this.config.secret, rooms, (watcher) => {
-      void parts.subscriptions.unsubscribed(watcher);
-    });
     const watchStore = new WatchStore(room.storage);
-    const parts = {} as RoomParts;
-    const privacy = new PrivacySettings(room.id, new PrivacyStore(room.storage), rooms, async (affected) => {
-      await parts.subscriptions.reevaluate(affected);
-      this.toOwnTabs({ type: "privacy.updated" });
-      void parts.inbox.releaseHeldReceipts(); // a lifted polite block, or someone let in
-    });
+    const rooms = new RoomClient(room.context.parties, room.id, this.config.secret);
+    const privacyChanged = new LateHook<[Affected], Promise<void>>("privacy's change");
+    const subscriberGone = new LateHook<[string], void>("a subscriber's room saying gone");
+    const shownOpenChanged = new LateHook<[], void>("a change in whom I show OPEN");
+
+    const privacy = new PrivacySettings(room.id, new PrivacyStore(room.storage), rooms, privacyChanged.call);
+    const channels = new RoomChannels(
+      room.context.parties,
+      room.id,
+      this.config.secret,
+      rooms,
+      subscriberGone.call,
+    );
+    const presentity = new Presentity(
+      room.id,
+      new PresenceStore(room.storage),
+      {
+        toSelf: (view, chosen, devices) => {
+          this.toOwnTabs({ type: "presence.self", presence: { view, chosen, devices } });
+          shownOpenChanged.call();
+        },
+        notify: (watcher, view, seq) => channels.tell(watcher, { state: "active", view, seq }),
+      },
+      now,
+    );
     const subscriptions = new Subscriptions(
       watchStore,
-      () => parts.presentity,
-      () => privacy,
+      presentity,
+      privacy,
       {
         toSelf: (subscriber) => {
           this.toOwnTabs({ type: "subscriber.updated", subscriber });
-          void parts.inbox?.releaseHeldReceipts(); // an approved watcher now sees me
+          shownOpenChanged.call(); // an approved watcher now sees me
         },
         watcherToSelf: (watcher) => this.toOwnTabs({ type: "watcher.updated", watcher }),
         watcherRemovedToSelf: (id) => this.toOwnTabs({ type: "watcher.removed", id }),
         tellSubscriber: (watcher, state, view, seq) =>
-          this.notify(parts, watcher, { state, seq, ...(view ? { view } : {}) }),
+          notifySubscriber(channels, subscriberGone.call, watcher, { state, seq, ...(view ? { view } : {}) }),
         recorded: () => void this.armPruning(),
       },
       now,
@@ -153,20 +177,9 @@ export default class UserRoom implements Party.Server {
       this.config.subscriberLimits,
       this.config.fetchRate,
     );
-    const presentity = new Presentity(
-      room.id,
-      new PresenceStore(room.storage),
-      () => subscriptions.all(),
-      {
-        toSelf: (view, chosen, devices) => {
-          this.toOwnTabs({ type: "presence.self", presence: { view, chosen, devices } });
-          void parts.inbox?.releaseHeldReceipts(); // whom I show OPEN may have changed
-        },
-        viewFor: (watcher, view) => subscriptions.transform(watcher, view),
-        notify: (watcher, view, seq) => channels.tell(watcher, { state: "active", view, seq }),
-      },
-      now,
-    );
+    presentity.publishTo(subscriptions);
+    subscriberGone.set((watcher) => void subscriptions.unsubscribed(watcher));
+
     const buddies = new BuddyList(
       room.id,
       watchStore,
@@ -203,30 +216,24 @@ export default class UserRoom implements Party.Server {
       { sender: this.config.senderRate, inbox: this.config.inboxRate, quota: this.config.inboxQuota },
       now,
     );
+    shownOpenChanged.set(() => void inbox.releaseHeldReceipts());
+    privacyChanged.set(async (affected) => {
+      await subscriptions.reevaluate(affected);
+      this.toOwnTabs({ type: "privacy.updated" });
+      void inbox.releaseHeldReceipts(); // a lifted polite block, or someone let in
+    });
+
     const app = createRoomApp(
       {
         roomId: room.id,
         config: this.config,
         accounts,
         closeSockets: (sessionId, reason) => this.closeSockets(sessionId, reason),
-        admitSignUp: (headers) => admitSignUp(room.context.parties, this.config.secret, room.id, headers),
+        admitSignUp: (headers) => admitSignUp(rooms, this.config.secret, headers),
         now,
       },
       { presentity, subscriptions, buddies, rooms, privacy, conversations, sender, inbox },
     );
-    Object.assign(parts, {
-      accounts,
-      rooms,
-      channels,
-      privacy,
-      subscriptions,
-      presentity,
-      buddies,
-      conversations,
-      sender,
-      inbox,
-      app,
-    });
     await Promise.all([
       presentity.load(),
       subscriptions.load(),
@@ -234,7 +241,7 @@ export default class UserRoom implements Party.Server {
       privacy.load(),
       conversations.load(),
     ]);
-    return parts;
+    return { accounts, subscriptions, presentity, buddies, sender, inbox, app };
   }
 
   async onStart(): Promise<void> {
@@ -419,12 +426,22 @@ export default class UserRoom implements Party.Server {
       if (decoded.code === "too_large") connection.close(CLOSE_CODES.tooLarge, "frame too large");
       return;
     }
-    await this.handle(await this.ready(), decoded.value, connection);
+    try {
+      await this.handle(await this.ready(), decoded.value, connection);
+    } catch (error) {
+      // A refusal becomes an error frame here, as `app.onError` makes it a response for HTTP.
+      if (error instanceof Refusal) {
+        send(connection, { type: "error", code: error.code, message: error.message });
+        return;
+      }
+      console.error(`handling a ${decoded.value.type} failed`, error);
+      send(connection, { type: "error", code: "internal", message: "Something went wrong on our side." });
+    }
   }
 
   private async handle(
     parts: RoomParts,
-    message: ClientMessage,
+    message: ParsedClientMessage,
     connection: Party.Connection<SocketState>,
   ): Promise<void> {
     switch (message.type) {
@@ -439,10 +456,10 @@ export default class UserRoom implements Party.Server {
         send(connection, await parts.sender.send(message));
         return;
       case "message.read":
-        await parts.inbox.read(message.conversation.toLowerCase(), message.upToSeq);
+        await parts.inbox.read(message.conversation, message.upToSeq);
         return;
       case "typing":
-        parts.inbox.typingTo(message.to.toLowerCase(), message.typing);
+        parts.inbox.typingTo(message.to, message.typing);
         return;
       default: {
         const unhandled: never = message;
@@ -459,20 +476,6 @@ export default class UserRoom implements Party.Server {
     }
   }
 
-  /**
-   * A NOTIFICATION to a subscriber's room; a room that no longer wants it ends the subscription.
-   * Never throws: a room that cannot be reached now catches up when its principal comes back.
-   */
-  private notify(parts: RoomParts, watcher: string, notification: RcNotify): Promise<void> {
-    return parts.channels
-      .notify(watcher, notification)
-      .then(async (outcome) => {
-        if (outcome === "gone") await parts.subscriptions.unsubscribed(watcher);
-        if (outcome === "failed") console.error(`notification to ${watcher} failed`);
-      })
-      .catch((error) => console.error(`notification to ${watcher} failed`, error));
-  }
-
   private closeSockets(sessionId: string | "all", reason: string): void {
     for (const connection of this.room.getConnections<SocketState>()) {
       if (!connection.state?.sessionId) continue;
@@ -484,20 +487,35 @@ export default class UserRoom implements Party.Server {
   }
 }
 
-/** Everything a principal's room is made of, once loaded. */
+/** What the room itself reaches of its parts, once loaded; the rest is reached through these. */
 type RoomParts = {
   accounts: AccountStore;
-  rooms: RoomClient;
-  channels: RoomChannels;
-  privacy: PrivacySettings;
   subscriptions: Subscriptions;
   presentity: Presentity;
   buddies: BuddyList;
-  conversations: Conversations;
   sender: Sender;
   inbox: Inbox;
   app: ReturnType<typeof createRoomApp>;
 };
+
+/**
+ * A NOTIFICATION to a subscriber's room; a room that no longer wants it ends the subscription.
+ * Never throws: a room that cannot be reached now catches up when its principal comes back.
+ */
+function notifySubscriber(
+  channels: RoomChannels,
+  gone: (watcher: string) => void,
+  watcher: string,
+  notification: RcNotify,
+): Promise<void> {
+  return channels
+    .notify(watcher, notification)
+    .then((outcome) => {
+      if (outcome === "gone") gone(watcher);
+      if (outcome === "failed") console.error(`notification to ${watcher} failed`);
+    })
+    .catch((error) => console.error(`notification to ${watcher} failed`, error));
+}
 
 /** False while PartyKit runs the room for its alarm alone (the id is not known then). */
 function knowsOwnId(room: Party.Room): boolean {

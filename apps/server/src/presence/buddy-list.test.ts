@@ -1,10 +1,12 @@
 import { VIEW_WRITE_DELAY_MS } from "@pim/model";
 import { LIMITS, type PresenceView } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../http/api-error.ts";
+import { type ApiError, asApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
 import { type BuddyRecord, WatchStore } from "../store/watch-store.ts";
 import { fakeClock } from "../test-support/fake-clock.ts";
 import { FakeRooms } from "../test-support/fake-rooms.ts";
+import { h } from "../test-support/handles.ts";
 import { MemoryStorage } from "../test-support/memory-storage.ts";
 import { recorder } from "../test-support/recorder.ts";
 import { BuddyList, type BuddyOutlets } from "./buddy-list.ts";
@@ -45,8 +47,9 @@ async function apiError(promise: Promise<unknown>): Promise<ApiError> {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
+  expect(error).toBeInstanceOf(Refusal);
+  // Asserted as the HTTP layer would answer it: the statuses are the contract.
+  return asApiError(error as Refusal);
 }
 
 const stored = (storage: MemoryStorage, handle: string) =>
@@ -60,7 +63,7 @@ describe("adding a buddy", () => {
   ] as const)("keeps what the presentity's room answers: $state", async ({ state, reply }) => {
     const { rooms, buddies, storage, out, clock } = await setup();
     rooms.answer("/rc/subscribe", { status: 201, body: reply }, "alice");
-    const buddy = await buddies.add("Alice");
+    const buddy = await buddies.add(h("Alice"));
     expect(buddy).toEqual({
       handle: "alice",
       state,
@@ -76,8 +79,8 @@ describe("adding a buddy", () => {
   it("asks anonymously where my visibility rules say so", async () => {
     const { rooms, buddies } = await setup({ anonymous: new Set(["alice"]) });
     rooms.answer("/rc/subscribe", { status: 201, body: { state: "pending", seq: 0 } });
-    await buddies.add("alice");
-    await buddies.add("carol");
+    await buddies.add(h("alice"));
+    await buddies.add(h("carol"));
     expect(rooms.calls.map((c) => [c.to, c.payload])).toEqual([
       ["alice", { anonymous: true }],
       ["carol", { anonymous: false }],
@@ -108,7 +111,7 @@ describe("adding a buddy", () => {
   ])("refuses $case with $status and keeps nothing", async ({ handle, reply, status }) => {
     const { rooms, buddies, storage, out } = await setup();
     if (reply) rooms.answer("/rc/subscribe", reply);
-    expect((await apiError(buddies.add(handle))).status).toBe(status);
+    expect((await apiError(buddies.add(h(handle)))).status).toBe(status);
     expect(buddies.list()).toEqual([]);
     expect(storage.dump().size).toBe(0);
     expect(out.calls).toEqual([]);
@@ -117,10 +120,10 @@ describe("adding a buddy", () => {
   it("refuses a duplicate, but asking again after a refusal or an ending is a new request", async () => {
     const { rooms, buddies } = await setup();
     rooms.answer("/rc/subscribe", { status: 201, body: { state: "pending", seq: 0 } });
-    await buddies.add("alice");
-    expect((await apiError(buddies.add("alice"))).status).toBe(409);
+    await buddies.add(h("alice"));
+    expect((await apiError(buddies.add(h("alice")))).status).toBe(409);
     await buddies.notified("alice", { state: "refused", seq: 1 });
-    await expect(buddies.add("alice")).resolves.toMatchObject({ state: "pending" });
+    await expect(buddies.add(h("alice"))).resolves.toMatchObject({ state: "pending" });
   });
 
   it("holds at most the limit", async () => {
@@ -133,7 +136,7 @@ describe("adding a buddy", () => {
     }));
     await new WatchStore(storage.asStorage()).putBuddies(many);
     const { buddies, rooms } = await setup({ storage });
-    const error = await apiError(buddies.add("alice"));
+    const error = await apiError(buddies.add(h("alice")));
     expect(error).toMatchObject({ status: 409, code: "limit_reached" });
     expect(rooms.calls).toEqual([]);
   });
@@ -144,13 +147,13 @@ describe("removing a buddy", () => {
     const { rooms, buddies, storage, out } = await setup();
     rooms.answer("/rc/subscribe", { status: 201, body: { state: "pending", seq: 0 } });
     rooms.answer("/rc/unsubscribe", new Error("unreachable"));
-    await buddies.add("alice");
-    await buddies.remove("Alice");
+    await buddies.add(h("alice"));
+    await buddies.remove(h("Alice"));
     expect(buddies.list()).toEqual([]);
     expect(stored(storage, "alice")).toBeUndefined();
     expect(out.args("removed")).toEqual([["alice"]]);
     expect(rooms.callsTo("/rc/unsubscribe")).toEqual([{ to: "alice", path: "/rc/unsubscribe", payload: {} }]);
-    expect((await apiError(buddies.remove("alice"))).status).toBe(404);
+    expect((await apiError(buddies.remove(h("alice")))).status).toBe(404);
   });
 });
 
@@ -161,7 +164,7 @@ describe("notifications from a buddy's room", () => {
       status: 201,
       body: { state: "active", view: open("alice"), seq: 5 },
     });
-    await parts.buddies.add("alice");
+    await parts.buddies.add(h("alice"));
     parts.out.clear();
     return parts;
   }
@@ -212,7 +215,7 @@ describe("refreshing on my return", () => {
       status: 201,
       body: to === "dana" ? { state: "refused", seq: 0 } : { state: "active", view: open(to), seq: 1 },
     }));
-    for (const who of ["alice", "carol", "dana", "erin"]) await buddies.add(who);
+    for (const who of ["alice", "carol", "dana", "erin"]) await buddies.add(h(who));
     rooms.answer(
       "/rc/fetch",
       { status: 200, body: { state: "active", access: "granted", view: open("alice", "lunch"), seq: 9 } },
@@ -241,7 +244,7 @@ describe("a room started again", () => {
   it("has the buddies it wrote", async () => {
     const { rooms, buddies, reload } = await setup();
     rooms.answer("/rc/subscribe", { status: 201, body: { state: "active", view: open("alice"), seq: 3 } });
-    await buddies.add("alice");
+    await buddies.add(h("alice"));
     expect((await reload()).list()).toEqual(buddies.list());
   });
 });

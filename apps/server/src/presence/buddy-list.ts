@@ -1,16 +1,8 @@
 import { VIEW_WRITE_DELAY_MS } from "@pim/model";
-import {
-  type Buddy,
-  canonicalHandle,
-  LIMITS,
-  parseWith,
-  RcFetchReplySchema,
-  type RcNotify,
-  RcSubscribeReplySchema,
-} from "@pim/protocol";
-import type { z } from "zod";
-import { ApiError } from "../http/api-error.ts";
-import type { RoomClient, RoomReply } from "../rooms/room-client.ts";
+import { type Buddy, type Handle, LIMITS, type RcNotify } from "@pim/protocol";
+import { Refusal } from "../refusal.ts";
+import { refusalOf } from "../rooms/room-call-result.ts";
+import type { RoomClient } from "../rooms/room-client.ts";
 import type { BuddyRecord, WatchStore } from "../store/watch-store.ts";
 
 /** Where buddy-list changes go: the principal's own tabs. */
@@ -54,21 +46,18 @@ export class BuddyList {
   }
 
   /** Subscribes to a presentity: asks their room, keeps what it answers. */
-  async add(handleInput: string): Promise<Buddy> {
-    const handle = canonicalHandle(handleInput);
-    if (handle === this.me) throw new ApiError(400, "invalid", "You cannot add yourself as a buddy.");
+  async add(handle: Handle): Promise<Buddy> {
+    if (handle === this.me) throw new Refusal("invalid", "You cannot add yourself as a buddy.");
     const existing = this.buddies.get(handle);
     if (existing && existing.state !== "ended" && existing.state !== "refused") {
-      throw new ApiError(409, "conflict", `${handle} is already on your buddy list.`);
+      throw new Refusal("conflict", `${handle} is already on your buddy list.`);
     }
     if (!existing && this.buddies.size >= LIMITS.maxBuddies) {
-      throw new ApiError(409, "limit_reached", `A buddy list holds at most ${LIMITS.maxBuddies} people.`);
+      throw new Refusal("limit_reached", `A buddy list holds at most ${LIMITS.maxBuddies} people.`);
     }
-    const reply = await this.rooms.call(handle, "/rc/subscribe", {
-      anonymous: this.anonymousTowards(handle),
-    });
-    if (reply.status === 404) throw new ApiError(404, "not_found", `No one has the handle ${handle}.`);
-    const answer = expectReply(reply, RcSubscribeReplySchema);
+    const result = await this.rooms.call("subscribe", handle, { anonymous: this.anonymousTowards(handle) });
+    if (!result.ok) throw refusalOf(result, handle);
+    const answer = result.reply;
     const buddy: BuddyRecord = {
       handle,
       state: answer.state,
@@ -81,17 +70,15 @@ export class BuddyList {
   }
 
   /** Ends my subscription, on both sides. */
-  async remove(handleInput: string): Promise<void> {
-    const handle = canonicalHandle(handleInput);
-    if (!this.buddies.has(handle))
-      throw new ApiError(404, "not_found", `${handle} is not on your buddy list.`);
+  async remove(handle: Handle): Promise<void> {
+    if (!this.buddies.has(handle)) throw new Refusal("not_found", `${handle} is not on your buddy list.`);
     this.buddies.delete(handle);
     this.unwritten.delete(handle);
     await this.store.deleteBuddy(handle);
     this.outlets.removed(handle);
     // The presentity's room learns it too; if it cannot be reached now, its next
     // notification to us is refused (we no longer hold the buddy) and it ends there.
-    await this.rooms.call(handle, "/rc/unsubscribe", {}).catch(() => undefined);
+    await this.rooms.call("unsubscribe", handle, {});
   }
 
   /**
@@ -126,20 +113,20 @@ export class BuddyList {
     for (let i = 0; i < candidates.length; i += CONCURRENCY) {
       await Promise.all(
         candidates.slice(i, i + CONCURRENCY).map(async (buddy) => {
-          try {
-            const reply = await this.rooms.call(buddy.handle, "/rc/fetch", {
-              purpose: "refresh",
-              anonymous: this.anonymousTowards(buddy.handle),
-            });
-            const answer = expectReply(reply, RcFetchReplySchema);
-            await this.notified(buddy.handle, {
-              state: answer.state ?? "ended",
-              view: answer.view,
-              seq: Math.max(answer.seq, buddy.seq),
-            });
-          } catch (error) {
-            console.error(`refresh of ${buddy.handle} failed`, error);
+          const result = await this.rooms.call("fetch", buddy.handle, {
+            purpose: "refresh",
+            anonymous: this.anonymousTowards(buddy.handle),
+          });
+          if (!result.ok) {
+            console.error(`refresh of ${buddy.handle} failed: ${result.failure}`);
+            return;
           }
+          const answer = result.reply;
+          await this.notified(buddy.handle, {
+            state: answer.state ?? "ended",
+            view: answer.view,
+            seq: Math.max(answer.seq, buddy.seq),
+          }).catch((error) => console.error(`refresh of ${buddy.handle} failed`, error));
         }),
       );
     }
@@ -186,21 +173,4 @@ export class BuddyList {
 function publicBuddy(record: BuddyRecord): Buddy {
   const { seq: _seq, ...buddy } = record;
   return buddy;
-}
-
-function expectReply<S extends z.ZodType>(reply: RoomReply, schema: S): z.infer<S> {
-  if (reply.status >= 400) {
-    const message =
-      (reply.body as { error?: { message?: string } } | null)?.error?.message ??
-      `The other room answered ${reply.status}.`;
-    const code = (reply.body as { error?: { code?: string } } | null)?.error?.code;
-    throw new ApiError(
-      reply.status === 409 ? 409 : 502,
-      code === "limit_reached" ? "limit_reached" : "internal",
-      message,
-    );
-  }
-  const parsed = parseWith(schema, reply.body);
-  if (!parsed.ok) throw new ApiError(502, "internal", "The other room answered something unexpected.");
-  return parsed.value;
 }

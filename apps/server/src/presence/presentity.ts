@@ -20,11 +20,17 @@ import {
 import type { PresenceStore } from "../store/presence-store.ts";
 
 /** Where a presentity's changes go: its own tabs, and each subscriber's room. */
+/** Who a presentity's changes go to, and what each may see: the room's subscriptions. */
+export type PresenceAudience = {
+  /** Every subscriber, whatever the state of their subscription. */
+  all(): Iterable<Subscriber>;
+  /** What one subscriber may see of a view (their access rules applied); null for nothing. */
+  transform(subscriber: string, view: PresenceView): PresenceView | null;
+};
+
 export type PresenceOutlets = {
   /** The principal's own tabs: what watchers see of them now, and their chosen state. */
   toSelf(view: PresenceView, chosen: ChosenState, devices: PresenceTuple[]): void;
-  /** What one subscriber may see of a view (their access rules applied); null for nothing. */
-  viewFor(subscriber: string, view: PresenceView): PresenceView | null;
   /** A NOTIFICATION to one subscriber's room, in order (seq grows). */
   notify(subscriber: string, view: PresenceView, seq: number): void;
 };
@@ -48,10 +54,24 @@ export class Presentity {
   constructor(
     private readonly handle: string,
     private readonly store: PresenceStore,
-    private readonly subscribers: () => Iterable<Subscriber>,
     private readonly outlets: PresenceOutlets,
     private readonly now: () => number,
   ) {}
+
+  /**
+   * The subscriptions, which are built after the presentity since they read it: set once, when
+   * the room is assembled, before anything is loaded or connected.
+   */
+  private audienceSet: PresenceAudience | undefined;
+  publishTo(audience: PresenceAudience): void {
+    if (this.audienceSet) throw new Error("the presentity already has its audience");
+    this.audienceSet = audience;
+  }
+
+  private audience(): PresenceAudience {
+    if (!this.audienceSet) throw new Error("the presentity has no audience yet");
+    return this.audienceSet;
+  }
 
   async load(): Promise<void> {
     const saved = await this.store.load();
@@ -102,7 +122,7 @@ export class Presentity {
 
   /** A subscriber whose subscription just became active gets the current view at once. */
   welcome(subscriber: string): void {
-    const view = this.outlets.viewFor(subscriber, this.compute());
+    const view = this.audience().transform(subscriber, this.compute());
     this.forget(subscriber);
     if (view)
       this.coalescers.set(subscriber, { ...initialCoalesceState(), lastSent: view, lastSentAt: this.now() });
@@ -179,9 +199,9 @@ export class Presentity {
     this.seq += 1;
     await this.store.saveSeq(this.seq);
     this.outlets.toSelf(next, this.chosen, this.deviceTuples());
-    for (const subscriber of this.subscribers()) {
+    for (const subscriber of this.audience().all()) {
       if (subscriber.state !== "active") continue;
-      const view = this.outlets.viewFor(subscriber.handle, next);
+      const view = this.audience().transform(subscriber.handle, next);
       if (view) this.offer(subscriber.handle, view, now);
     }
   }

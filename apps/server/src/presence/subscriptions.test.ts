@@ -1,8 +1,10 @@
 import { DEFAULT_WATCHER_POLICY, HOUR_MS } from "@pim/model";
 import type { AccessAction, PresenceView, Subscriber, WatcherInfo } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../http/api-error.ts";
+import { type ApiError, asApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
 import { type FakeClock, fakeClock } from "../test-support/fake-clock.ts";
+import { h } from "../test-support/handles.ts";
 import { presenceParts, rules } from "../test-support/presence-parts.ts";
 
 afterEach(() => {
@@ -30,9 +32,11 @@ async function expectApiError(promise: Promise<unknown>, status: number, message
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ApiError);
-  expect((error as ApiError).status).toBe(status);
-  if (message) expect((error as ApiError).message).toMatch(message);
+  expect(error).toBeInstanceOf(Refusal);
+  // Asserted as the HTTP layer would answer it: the statuses are the contract.
+  const answered: ApiError = asApiError(error as Refusal);
+  expect(answered.status).toBe(status);
+  if (message) expect(answered.message).toMatch(message);
 }
 
 describe("a request to subscribe, under each access action", () => {
@@ -155,7 +159,7 @@ describe("re-evaluation after a rule or the blocklist changes", () => {
     await parts.subscriptions.requested("bob", false);
     await parts.subscriptions.requested("carol", false);
 
-    await parts.privacy.block("bob");
+    await parts.privacy.block(h("bob"));
     expect(told(parts).at(-1)).toEqual({ to: "bob", state: "refused", view: undefined });
 
     parts.toWatchers.clear();
@@ -176,7 +180,7 @@ describe("re-evaluation after a rule or the blocklist changes", () => {
     parts.toWatchers.clear();
     await parts.privacy.setRules(rules({ default: { action: "allow", show: "lastSeen" } }));
     expect(parts.toWatchers.args("notify").map(([who, v]) => [who, v.status])).toEqual([["carol", "open"]]);
-    await parts.privacy.unblock("bob");
+    await parts.privacy.unblock(h("bob"));
     expect(told(parts).at(-1)).toMatchObject({ to: "bob", state: "active", view: { status: "open" } });
   });
 
@@ -265,7 +269,7 @@ describe("anonymous watchers", () => {
     const outcome = (promise: Promise<unknown>) =>
       promise.then(
         () => "ok",
-        (e: ApiError) => `${e.status} ${e.message.replaceAll(/carol|dana/g, "<who>")}`,
+        (e: Refusal) => `${asApiError(e).status} ${e.message.replaceAll(/carol|dana/g, "<who>")}`,
       );
     for (const decision of ["approve", "deny"] as const) {
       expect(await outcome(parts.subscriptions.answer("carol", decision))).toBe(
@@ -300,13 +304,13 @@ describe("anonymous watchers", () => {
           ? anonymousSubscriber()
           : anonymousFetcher());
         const before = parts.toSubscribers.calls.length;
-        if (how === "blocklist") await parts.privacy.block(guess);
+        if (how === "blocklist") await parts.privacy.block(h(guess));
         else await parts.setRules({ [guess]: { action: how as AccessAction, show: "lastSeen" } });
         const during = {
           watchers: parts.subscriptions.watcherInformation(),
           subscribers: parts.subscriptions.list(),
         };
-        if (how === "blocklist") await parts.privacy.unblock(guess);
+        if (how === "blocklist") await parts.privacy.unblock(h(guess));
         else await parts.setRules();
         await parts.clock.advance(2_000); // rows held back by the one-a-second pace go out
         const events = parts.toSubscribers.calls
@@ -327,7 +331,7 @@ describe("anonymous watchers", () => {
   it("a block of the real handle still holds silently: refused, and the row does not change", async () => {
     const { parts, alias } = await anonymousSubscriber();
     const rowBefore = parts.subscriptions.watcherInformation().find((w) => w.id === alias);
-    await parts.privacy.block("carol");
+    await parts.privacy.block(h("carol"));
     expect((await parts.subscriptions.fetched("carol", "fetch", true)).access).toBe("refused");
     const rowAfter = parts.subscriptions.watcherInformation().find((w) => w.id === alias);
     expect(rowAfter).toMatchObject({ state: rowBefore?.state, kind: rowBefore?.kind });
@@ -443,8 +447,8 @@ describe("places for subscribers are bounded", () => {
     await expectApiError(parts.subscriptions.answer("carol", "approve"), 409, /End one before letting/);
     expect(parts.subscriptions.list().find((s) => s.handle === "carol")?.state).toBe("pending");
 
-    await parts.privacy.block("frank");
-    await parts.privacy.block("gina");
+    await parts.privacy.block(h("frank"));
+    await parts.privacy.block(h("gina"));
     expect((await parts.subscriptions.requested("frank", false)).state).toBe("refused");
     expect((await parts.subscriptions.requested("gina", false)).state).toBe("refused");
     expect(

@@ -29,8 +29,8 @@ import {
   watchersToForget,
 } from "@pim/model";
 import type { PresenceView, Subscriber, SubscriptionState, WatcherInfo, WatcherPreview } from "@pim/protocol";
-import { ApiError } from "../http/api-error.ts";
 import type { Affected, PrivacySettings } from "../privacy/privacy-settings.ts";
+import { Refusal } from "../refusal.ts";
 import {
   keyOf,
   type SubscriberRecord,
@@ -41,6 +41,14 @@ import {
 import type { Presentity } from "./presentity.ts";
 
 /** What the presentity's own tabs and the subscriber's room are told when a subscription moves. */
+/** What subscriptions read of the presentity: its view, its sequence, its coalescing per watcher. */
+export type SubscriptionPresence = Pick<
+  Presentity,
+  "view" | "welcome" | "forget" | "resend" | "bumpSeq" | "signedOutSince"
+>;
+/** What subscriptions read of the privacy settings: the access rules and the blocklist. */
+export type SubscriptionPrivacy = Pick<PrivacySettings, "accessPolicy" | "blocklist">;
+
 export type SubscriptionOutlets = {
   toSelf(subscriber: Subscriber): void;
   watcherToSelf(watcher: WatcherInfo): void;
@@ -98,8 +106,8 @@ export class Subscriptions {
 
   constructor(
     private readonly store: WatchStore,
-    private readonly presentity: () => Presentity,
-    private readonly privacy: () => PrivacySettings,
+    private readonly presentity: SubscriptionPresence,
+    private readonly privacy: SubscriptionPrivacy,
     private readonly outlets: SubscriptionOutlets,
     private readonly now: () => number,
     private readonly policy: WatcherPolicy = DEFAULT_WATCHER_POLICY,
@@ -137,7 +145,7 @@ export class Subscriptions {
     anonymous?: boolean,
   ): { decision: AccessDecision; answer: Answer; state: SubscriptionState } {
     const asAnonymous = anonymous ?? this.current(watcher)?.anonymous ?? false;
-    const privacy = this.privacy();
+    const privacy = this.privacy;
     const decision = decideAccess(privacy.accessPolicy(), privacy.blocklist(), {
       handle: watcher,
       anonymous: asAnonymous,
@@ -157,15 +165,15 @@ export class Subscriptions {
     // Only their named record: what an alias was answered is not shown under a handle, or trying
     // handles here would tell which one hides behind an alias.
     const record = this.watchers.get(watcherKey(watcher, false));
-    const privacy = this.privacy();
+    const privacy = this.privacy;
     const decision = decideAccess(privacy.accessPolicy(), privacy.blocklist(), {
       handle: watcher,
       anonymous: false,
     });
     const answer = record?.answer;
     const state = subscriptionState(decision, answer);
-    const since = politeSince(decision.action, record?.politeSince, this.presentity().signedOutSince());
-    const view = viewForWatcher(this.presentity().view().view, decision, answer, since);
+    const since = politeSince(decision.action, record?.politeSince, this.presentity.signedOutSince());
+    const view = viewForWatcher(this.presentity.view().view, decision, answer, since);
     return { watcher, decision, state, view };
   }
 
@@ -198,7 +206,7 @@ export class Subscriptions {
     await this.saveSubscriber(subscriber);
     this.emitWatcher(record);
     if (state !== "active") return { state };
-    this.presentity().welcome(watcher);
+    this.presentity.welcome(watcher);
     const { view, seq } = this.viewFor(watcher);
     return { state, seq, ...(view ? { view } : {}) };
   }
@@ -209,14 +217,13 @@ export class Subscriptions {
     const watcher = record?.handle;
     const subscriber = watcher === undefined ? undefined : this.subscribers.get(watcher);
     if (watcher === undefined || !record || (!subscriber && record.outcome !== "pending")) {
-      throw new ApiError(404, "not_found", `${id} has not asked to watch you.`);
+      throw new Refusal("not_found", `${id} has not asked to watch you.`);
     }
     if (decision === "approve" && subscriber) {
       const next = subscriptionState(this.decide(watcher).decision, "approve");
       const admission = this.admit(subscriber.state, next);
       if (admission.kind === "full") {
-        throw new ApiError(
-          409,
+        throw new Refusal(
           "limit_reached",
           `You have ${this.limits.active} subscribers, the most there can be. End one before letting ${id} in.`,
         );
@@ -236,9 +243,9 @@ export class Subscriptions {
     const watcher = this.resolve(id)?.handle;
     const existing = watcher === undefined ? undefined : this.subscribers.get(watcher);
     if (watcher === undefined || !existing || existing.state === "ended")
-      throw new ApiError(404, "not_found", `${id} does not watch you.`);
+      throw new Refusal("not_found", `${id} does not watch you.`);
     await this.end(watcher);
-    await this.outlets.tellSubscriber(watcher, "ended", undefined, this.presentity().bumpSeq());
+    await this.outlets.tellSubscriber(watcher, "ended", undefined, this.presentity.bumpSeq());
   }
 
   /** The watcher removed me from their buddy list. */
@@ -303,7 +310,7 @@ export class Subscriptions {
     if (id.startsWith("anonymous:")) {
       for (const r of this.watchers.values()) if (r.anonymous && r.alias === id) record = r;
     } else {
-      record = this.watchers.get(watcherKey(id.toLowerCase(), false));
+      record = this.watchers.get(watcherKey(id, false)); // canonical: parsed at the edge
     }
     return record && this.current(record.handle) === record ? record : undefined;
   }
@@ -325,7 +332,7 @@ export class Subscriptions {
       affected === "everyone"
         ? [...new Set([...this.watchers.values()].map((r) => r.handle))]
         : [affected.watcher];
-    const presentity = this.presentity();
+    const presentity = this.presentity;
     for (const watcher of handles) {
       for (const anonymous of [false, true]) {
         const record = this.watchers.get(watcherKey(watcher, anonymous));
@@ -375,14 +382,14 @@ export class Subscriptions {
   }
 
   private viewFor(watcher: string): { view: PresenceView | null; seq: number } {
-    const { view, seq } = this.presentity().view();
+    const { view, seq } = this.presentity.view();
     return { view: this.transform(watcher, view), seq };
   }
 
   private async end(watcher: string): Promise<void> {
     const existing = this.subscribers.get(watcher);
     if (!existing) return;
-    this.presentity().forget(watcher);
+    this.presentity.forget(watcher);
     await this.saveSubscriber({ ...existing, state: "ended", decidedAt: this.now() });
     this.emitWatcher(this.current(watcher));
     if (existing.state === "active") await this.fillFreedPlace();
@@ -429,7 +436,7 @@ export class Subscriptions {
    * yet free) is shown as it is, and an ending as ended.
    */
   private shownState(record: WatcherRecord, stored: SubscriptionState | undefined): SubscriptionState {
-    const privacy = this.privacy();
+    const privacy = this.privacy;
     const shown = subscriptionState(
       decisionShown(privacy.accessPolicy(), privacy.blocklist(), record),
       record.answer,
@@ -456,7 +463,7 @@ export class Subscriptions {
     const subscriber = this.subscribers.get(record.handle);
     const inUse = this.current(record.handle) === record;
     const subscribed = inUse && subscriber !== undefined && subscriber.state !== "ended";
-    const privacy = this.privacy();
+    const privacy = this.privacy;
     const shown = decisionShown(privacy.accessPolicy(), privacy.blocklist(), record);
     return {
       id: record.anonymous ? record.alias : record.handle,
@@ -575,8 +582,7 @@ export class Subscriptions {
     } as WatcherRecord;
     const { action } = this.decide(watcher, anonymous).decision;
     if (action === "polite-block") {
-      record.politeSince =
-        politeSince(action, record.politeSince, this.presentity().signedOutSince()) ?? null;
+      record.politeSince = politeSince(action, record.politeSince, this.presentity.signedOutSince()) ?? null;
     }
     update(record);
     if (write === "deferred" && existing) {
@@ -639,11 +645,10 @@ function newAlias(): string {
   return `anonymous:${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-function fullError(which: "active" | "waiting"): ApiError {
+function fullError(which: "active" | "waiting"): Refusal {
   return which === "active"
-    ? new ApiError(409, "limit_reached", "That principal cannot take more subscribers.")
-    : new ApiError(
-        409,
+    ? new Refusal("limit_reached", "That principal cannot take more subscribers.")
+    : new Refusal(
         "limit_reached",
         "That principal has too many requests waiting for an answer. Try again later.",
       );

@@ -1,9 +1,11 @@
-import { decideAccess } from "@pim/model";
-import { type AccessRules, DEFAULT_DELIVERY_RULES, PRIVACY_LIMITS } from "@pim/protocol";
+import { DEFAULT_DELIVERY_RULES, decideAccess } from "@pim/model";
+import { type AccessRules, PRIVACY_LIMITS } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../http/api-error.ts";
+import { type ApiError, asApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
 import { PrivacyStore } from "../store/privacy-store.ts";
 import { FakeRooms } from "../test-support/fake-rooms.ts";
+import { h } from "../test-support/handles.ts";
 import { MemoryStorage } from "../test-support/memory-storage.ts";
 import { rules } from "../test-support/presence-parts.ts";
 import { type Affected, PrivacySettings } from "./privacy-settings.ts";
@@ -39,9 +41,11 @@ async function refused(promise: Promise<unknown>, status: number, message: RegEx
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ApiError);
-  expect(error).toMatchObject({ status });
-  expect((error as ApiError).message).toMatch(message);
+  expect(error).toBeInstanceOf(Refusal);
+  // Asserted as the HTTP layer would answer it: the statuses are the contract.
+  const answered: ApiError = asApiError(error as Refusal);
+  expect(answered).toMatchObject({ status });
+  expect(answered.message).toMatch(message);
 }
 
 const allow = { action: "allow", show: "status" } as const;
@@ -123,12 +127,12 @@ describe("access rules", () => {
 describe("the blocklist", () => {
   it("blocks a real person by canonical handle, once, and re-evaluates only them", async () => {
     const { privacy, changes, reload } = await setup();
-    await privacy.block("Bob");
-    await privacy.block("bob");
+    await privacy.block(h("Bob"));
+    await privacy.block(h("bob"));
     expect(privacy.isBlocked("bob")).toBe(true);
     expect(changes).toEqual([{ watcher: "bob" }]);
     expect((await reload()).isBlocked("bob")).toBe(true);
-    await privacy.unblock("BOB");
+    await privacy.unblock(h("BOB"));
     expect(privacy.isBlocked("bob")).toBe(false);
     expect(changes).toEqual([{ watcher: "bob" }, { watcher: "bob" }]);
   });
@@ -143,14 +147,14 @@ describe("the blocklist", () => {
     },
   ])("refuses $case", async ({ handle, status, message }) => {
     const { privacy, changes } = await setup();
-    await refused(privacy.block(handle), status, message);
+    await refused(privacy.block(h(handle)), status, message);
     expect(privacy.settings().blocked).toEqual([]);
     expect(changes).toEqual([]);
   });
 
   it("unblocking someone not blocked is not found", async () => {
     const { privacy } = await setup();
-    await refused(privacy.unblock("bob"), 404, /not blocked/);
+    await refused(privacy.unblock(h("bob")), 404, /not blocked/);
   });
 
   it("holds at most its limit", async () => {
@@ -158,7 +162,7 @@ describe("the blocklist", () => {
     const full = Array.from({ length: PRIVACY_LIMITS.blocklist }, (_, i) => `p${i}`);
     await new PrivacyStore(storage.asStorage()).saveBlocklist(full);
     const { privacy, rooms } = await setup({ storage });
-    await refused(privacy.block("bob"), 409, new RegExp(`at most ${PRIVACY_LIMITS.blocklist}`));
+    await refused(privacy.block(h("bob")), 409, new RegExp(`at most ${PRIVACY_LIMITS.blocklist}`));
     expect(rooms.calls).toEqual([]);
   });
 });

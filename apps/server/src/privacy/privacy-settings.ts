@@ -2,6 +2,7 @@ import {
   type AccessPolicy,
   accessPolicy,
   DEFAULT_ACCESS_RULES,
+  DEFAULT_DELIVERY_RULES,
   DEFAULT_VISIBILITY_RULES,
   type VisibilityPolicy,
   visibilityPolicy,
@@ -10,15 +11,14 @@ import {
 import {
   type AccessRules,
   canonicalHandle,
-  DEFAULT_DELIVERY_RULES,
   type DeliveryRules,
+  type Handle,
   PRIVACY_LIMITS,
   type PrivacySettings as PrivacySettingsBody,
-  parseWith,
-  RcExistsReplySchema,
   type VisibilityRules,
 } from "@pim/protocol";
-import { ApiError } from "../http/api-error.ts";
+import { Refusal } from "../refusal.ts";
+import { noOneHas } from "../rooms/room-call-result.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import type { PrivacyStore } from "../store/privacy-store.ts";
 
@@ -111,8 +111,7 @@ export class PrivacySettings {
     ]);
     await this.requireOthers(named, known, "Rules are for other people; yours always applies to you.");
     const names = rules.groups.map((g) => g.name.toLowerCase());
-    if (new Set(names).size !== names.length)
-      throw new ApiError(400, "invalid", "Two groups have the same name.");
+    if (new Set(names).size !== names.length) throw new Refusal("invalid", "Two groups have the same name.");
     this.useRules(rules);
     await this.store.saveRules(rules);
     await this.changed("everyone");
@@ -144,16 +143,11 @@ export class PrivacySettings {
     this.visibility = visibilityPolicy(rules);
   }
 
-  async block(handleInput: string): Promise<void> {
-    const handle = canonicalHandle(handleInput);
-    if (handle === this.me) throw new ApiError(400, "invalid", "You cannot block yourself.");
+  async block(handle: Handle): Promise<void> {
+    if (handle === this.me) throw new Refusal("invalid", "You cannot block yourself.");
     if (this.blocked.has(handle)) return;
     if (this.blocked.size >= PRIVACY_LIMITS.blocklist) {
-      throw new ApiError(
-        409,
-        "limit_reached",
-        `A blocklist holds at most ${PRIVACY_LIMITS.blocklist} people.`,
-      );
+      throw new Refusal("limit_reached", `A blocklist holds at most ${PRIVACY_LIMITS.blocklist} people.`);
     }
     await this.requireExists([handle]);
     this.blocked.add(handle);
@@ -161,9 +155,8 @@ export class PrivacySettings {
     await this.changed({ watcher: handle });
   }
 
-  async unblock(handleInput: string): Promise<void> {
-    const handle = canonicalHandle(handleInput);
-    if (!this.blocked.delete(handle)) throw new ApiError(404, "not_found", `${handle} is not blocked.`);
+  async unblock(handle: Handle): Promise<void> {
+    if (!this.blocked.delete(handle)) throw new Refusal("not_found", `${handle} is not blocked.`);
     await this.store.saveBlocklist([...this.blocked]);
     await this.changed({ watcher: handle });
   }
@@ -174,7 +167,7 @@ export class PrivacySettings {
     known: ReadonlySet<string>,
     selfMessage: string,
   ): Promise<void> {
-    if (handles.includes(this.me)) throw new ApiError(400, "invalid", selfMessage);
+    if (handles.includes(this.me)) throw new Refusal("invalid", selfMessage);
     await this.requireExists([...new Set(handles)].filter((h) => !known.has(h)));
   }
 
@@ -182,14 +175,13 @@ export class PrivacySettings {
     const CONCURRENCY = 16;
     for (let i = 0; i < handles.length; i += CONCURRENCY) {
       const batch = handles.slice(i, i + CONCURRENCY);
-      const replies = await Promise.all(batch.map((h) => this.rooms.call(h, "/rc/exists", {})));
+      const results = await Promise.all(batch.map((h) => this.rooms.call("exists", h, {})));
+      // A room that cannot say its principal exists does not prove that one does.
       const unknown = batch.filter((_, j) => {
-        const parsed = parseWith(RcExistsReplySchema, replies[j]?.body);
-        return !parsed.ok || !parsed.value.exists;
+        const result = results[j];
+        return !result?.ok || !result.reply.exists;
       });
-      if (unknown.length > 0) {
-        throw new ApiError(400, "invalid", `No one has the handle ${unknown.join(", ")}.`);
-      }
+      if (unknown.length > 0) throw new Refusal("invalid", noOneHas(unknown));
     }
   }
 }

@@ -2,8 +2,9 @@ import type { RcNotify } from "@pim/protocol";
 import type * as Party from "partykit/server";
 import { describe, expect, it, vi } from "vitest";
 import { ROOM_CALL_HEADER, verifyRoomCall } from "../auth/room-call.ts";
+import type { RoomCallResult } from "./room-call-result.ts";
 import { RoomChannels } from "./room-channels.ts";
-import type { RoomClient, RoomReply } from "./room-client.ts";
+import type { RoomClient } from "./room-client.ts";
 
 const SECRET = "test-secret-test-secret-test-secret";
 
@@ -23,7 +24,7 @@ class FakeSocket {
   }
 }
 
-function setup(options: { refuse?: boolean; http?: RoomReply } = {}) {
+function setup(options: { refuse?: boolean; http?: RoomCallResult<"notify"> } = {}) {
   const socket = new FakeSocket();
   const opened: Array<{ to: string; path: string; header: string }> = [];
   const parties = {
@@ -37,7 +38,9 @@ function setup(options: { refuse?: boolean; http?: RoomReply } = {}) {
       }),
     },
   } as unknown as Party.Context["parties"];
-  const call = vi.fn(async (): Promise<RoomReply> => options.http ?? { status: 200, body: { ok: true } });
+  const call = vi.fn(
+    async (): Promise<RoomCallResult<"notify">> => options.http ?? { ok: true, reply: { ok: true } },
+  );
   const gone = vi.fn();
   const channels = new RoomChannels(parties, "alice", SECRET, { call } as unknown as RoomClient, gone);
   return { channels, socket, opened, call, gone };
@@ -101,20 +104,20 @@ describe("RoomChannels", () => {
     await settle();
     socket.emit("close");
     await expect(pending).resolves.toBe("notified");
-    expect(call).toHaveBeenCalledWith("bob", "/rc/notify", view("pending"));
-    expect(call).toHaveBeenCalledWith("bob", "/rc/notify", view("told"));
+    expect(call).toHaveBeenCalledWith("notify", "bob", view("pending"));
+    expect(call).toHaveBeenCalledWith("notify", "bob", view("told"));
     channels.tell("bob", view("again"));
     await settle();
     expect(opened).toHaveLength(2);
   });
 
   it("a channel that will not open sends by HTTP, and a refusal there is 'gone'", async () => {
-    const { channels, call, gone } = setup({ refuse: true, http: { status: 410, body: null } });
+    const { channels, call, gone } = setup({ refuse: true, http: { ok: false, failure: "gone" } });
     await expect(channels.notify("bob", view("a"))).resolves.toBe("gone");
     channels.tell("bob", view("b"));
     await settle();
     await settle();
-    expect(call).toHaveBeenCalledWith("bob", "/rc/notify", view("b"));
+    expect(call).toHaveBeenCalledWith("notify", "bob", view("b"));
     expect(gone).toHaveBeenCalledWith("bob");
   });
 

@@ -151,11 +151,10 @@ export class RoomChannels {
   }
 
   private retry(to: string, pending: Pending): void {
-    this.rooms
-      .call(to, "/rc/notify", pending.notification)
-      .then((reply) =>
-        pending.settle(reply.status === 410 ? "gone" : reply.status < 400 ? "notified" : "failed"),
-      )
-      .catch(() => pending.settle("failed"));
+    void this.rooms
+      .call("notify", to, pending.notification)
+      .then((result) =>
+        pending.settle(result.ok ? "notified" : result.failure === "gone" ? "gone" : "failed"),
+      );
   }
 }

@@ -1,12 +1,13 @@
+import { ROOM_CALLS, type RoomCallName, type RoomCallRequest } from "@pim/protocol";
 import type * as Party from "partykit/server";
 import { ROOM_CALL_HEADER, signRoomCall } from "../auth/room-call.ts";
-
-/** The result of a call to another principal's room. */
-export type RoomReply = { status: number; body: unknown };
+import { type RoomCallResult, readRoomReply } from "./room-call-result.ts";
 
 /**
- * Calls another principal's room on behalf of this room's principal, signed so the callee
- * knows which room is calling (servers acting for principals, as in RFC 2778's PROXY).
+ * Calls another room on behalf of this room's principal, signed so the callee knows which room
+ * is calling (servers acting for principals, as in RFC 2778's PROXY). Every call is a line of
+ * `ROOM_CALLS`: its body is typed by it and its reply parsed with it. Never rejects: a room that
+ * cannot be reached is a `RoomCallFailure` like any other.
  */
 export class RoomClient {
   constructor(
@@ -15,36 +16,30 @@ export class RoomClient {
     private readonly secret: string,
   ) {}
 
-  call(to: string, path: `/rc/${string}`, payload: unknown): Promise<RoomReply> {
-    return callRoom(this.parties, "user", this.secret, this.from, to, path, payload);
+  async call<K extends RoomCallName>(
+    name: K,
+    to: string,
+    request: RoomCallRequest<K>,
+  ): Promise<RoomCallResult<K>> {
+    const { party, path } = ROOM_CALLS[name];
+    try {
+      const body = JSON.stringify(request);
+      const header = await signRoomCall(
+        this.secret,
+        { from: this.from, to, method: "POST", path, body },
+        Date.now(),
+      );
+      const stubs = this.parties[party];
+      if (!stubs) throw new Error(`the ${party} party is not configured`);
+      const response = await stubs.get(to).fetch(path, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json", [ROOM_CALL_HEADER]: header },
+      });
+      return readRoomReply(name, response.status, await response.text());
+    } catch (error) {
+      console.error(`room call ${name} to ${to} failed`, error);
+      return { ok: false, failure: "unreachable" };
+    }
   }
-}
-
-/** A signed POST from room `from` to room `to` of `party`, and what it answered. */
-export async function callRoom(
-  parties: Party.Context["parties"],
-  party: "user" | "signups",
-  secret: string,
-  from: string,
-  to: string,
-  path: string,
-  payload: unknown,
-): Promise<RoomReply> {
-  const body = JSON.stringify(payload);
-  const header = await signRoomCall(secret, { from, to, method: "POST", path, body }, Date.now());
-  const stubs = parties[party];
-  if (!stubs) throw new Error(`the ${party} party is not configured`);
-  const response = await stubs.get(to).fetch(path, {
-    method: "POST",
-    body,
-    headers: { "content-type": "application/json", [ROOM_CALL_HEADER]: header },
-  });
-  const text = await response.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = text;
-  }
-  return { status: response.status, body: parsed };
 }

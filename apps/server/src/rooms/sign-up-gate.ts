@@ -1,12 +1,8 @@
 import { addressKey } from "@pim/model";
-import type * as Party from "partykit/server";
 import { toBase64Url } from "../auth/encoding.ts";
 import { hmacKey, sign } from "../auth/keys.ts";
-import { ApiError } from "../http/api-error.ts";
-import { callRoom } from "./room-client.ts";
-
-/** The path the gate answers; signed like every room-to-room call. */
-export const GATE_TAKE_PATH = "/take";
+import { Refusal, Unavailable } from "../refusal.ts";
+import type { RoomClient } from "./room-client.ts";
 
 /**
  * The network address a request came from: Cloudflare sets `cf-connecting-ip` on every request
@@ -27,27 +23,19 @@ export async function gateRoomId(secret: string, address: string): Promise<strin
 }
 
 /**
- * Asks the sign-up gate of the request's address for one new account; refuses with 429 and
- * how long to wait when that address has made too many lately.
+ * Asks the sign-up gate of the request's address for one new account; refuses (rate limited)
+ * with how long to wait when that address has made too many lately.
  */
-export async function admitSignUp(
-  parties: Party.Context["parties"],
-  secret: string,
-  from: string,
-  headers: Headers,
-): Promise<void> {
+export async function admitSignUp(rooms: RoomClient, secret: string, headers: Headers): Promise<void> {
   const to = await gateRoomId(secret, clientAddress(headers));
-  const reply = await callRoom(parties, "signups", secret, from, to, GATE_TAKE_PATH, {});
-  if (reply.status === 200) return;
-  const answer = reply.body as { retryAfter?: unknown } | null;
-  if (reply.status !== 429 || typeof answer?.retryAfter !== "number") {
-    throw new ApiError(503, "internal", "Sign-up is not available just now. Try again in a moment.");
-  }
-  const minutes = Math.max(1, Math.ceil(answer.retryAfter / 60));
-  throw new ApiError(
-    429,
+  const result = await rooms.call("take", to, {});
+  if (!result.ok) throw new Unavailable("Sign-up is not available just now. Try again in a moment.");
+  if (result.reply.ok) return;
+  const { retryAfter } = result.reply;
+  const minutes = Math.max(1, Math.ceil(retryAfter / 60));
+  throw new Refusal(
     "rate_limited",
     `Too many new accounts from your network lately. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-    answer.retryAfter,
+    retryAfter,
   );
 }

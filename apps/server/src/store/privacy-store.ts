@@ -1,8 +1,7 @@
-import { DEFAULT_ACCESS_RULES, DEFAULT_VISIBILITY_RULES } from "@pim/model";
+import { DEFAULT_ACCESS_RULES, DEFAULT_DELIVERY_RULES, DEFAULT_VISIBILITY_RULES } from "@pim/model";
 import {
   type AccessRules,
   AccessRulesSchema,
-  DEFAULT_DELIVERY_RULES,
   type DeliveryRules,
   DeliveryRulesSchema,
   parseWith,

@@ -8,9 +8,10 @@ import {
 } from "@pim/model";
 import type { AccessRule, AccessRules, PresenceTuple } from "@pim/protocol";
 import { inboxAddress } from "@pim/protocol";
+import { LateHook } from "../parties/late-hook.ts";
 import { type PresenceOutlets, Presentity } from "../presence/presentity.ts";
 import { type SubscriptionOutlets, Subscriptions } from "../presence/subscriptions.ts";
-import { PrivacySettings } from "../privacy/privacy-settings.ts";
+import { type Affected, PrivacySettings } from "../privacy/privacy-settings.ts";
 import { PresenceStore } from "../store/presence-store.ts";
 import { PrivacyStore } from "../store/privacy-store.ts";
 import { WatchStore } from "../store/watch-store.ts";
@@ -33,7 +34,7 @@ export type PresencePartsOptions = {
 
 /**
  * A presentity's privacy settings, subscriptions and presence, wired to each other as the room
- * wires them (a rule change re-evaluates whom it affects; notifications carry each subscriber's
+ * wires them, in the same order (a rule change re-evaluates whom it affects; notifications carry each subscriber's
  * view), over memory storage, with every outlet recorded.
  */
 export async function presenceParts(options: PresencePartsOptions) {
@@ -41,35 +42,34 @@ export async function presenceParts(options: PresencePartsOptions) {
   const storage = options.storage ?? new MemoryStorage();
   const rooms = options.rooms ?? new FakeRooms().people(...(options.people ?? []));
   const toSubscribers = recorder<SubscriptionOutlets>();
-  let subscriptions: Subscriptions | undefined;
-  const toWatchers = recorder<PresenceOutlets>({
-    viewFor: (watcher, view) => subscriptions?.transform(watcher, view) ?? null,
-  });
+  const toWatchers = recorder<PresenceOutlets>();
+  // The room's order: privacy, the presentity, then the subscriptions that read both.
+  const privacyChanged = new LateHook<[Affected], Promise<void>>("privacy's change");
   const privacy = new PrivacySettings(
     me,
     new PrivacyStore(storage.asStorage()),
     rooms.asClient(),
-    (affected) => (subscriptions as Subscriptions).reevaluate(affected),
+    privacyChanged.call,
   );
   const presentity = new Presentity(
     me,
     new PresenceStore(storage.asStorage()),
-    () => (subscriptions as Subscriptions).all(),
     toWatchers.outlets,
     options.clock.now,
   );
-  subscriptions = new Subscriptions(
+  const subscriptions = new Subscriptions(
     new WatchStore(storage.asStorage()),
-    () => presentity,
-    () => privacy,
+    presentity,
+    privacy,
     toSubscribers.outlets,
     options.clock.now,
     options.policy ?? DEFAULT_WATCHER_POLICY,
     options.limits ?? DEFAULT_SUBSCRIBER_LIMITS,
     options.fetchRate ?? FETCH_RATE,
   );
+  presentity.publishTo(subscriptions);
+  privacyChanged.set((affected) => subscriptions.reevaluate(affected));
   await Promise.all([presentity.load(), subscriptions.load(), privacy.load()]);
-  const settled: Subscriptions = subscriptions;
 
   return {
     me,
@@ -77,7 +77,7 @@ export async function presenceParts(options: PresencePartsOptions) {
     rooms,
     privacy,
     presentity,
-    subscriptions: settled,
+    subscriptions,
     /** What the subscriptions told: the principal's tabs and the subscribers' rooms. */
     toSubscribers,
     /** What the presentity told: its own tabs and the notifications to each subscriber. */

@@ -1,6 +1,7 @@
 import { recordSignInFailure, recordSignInSuccess, type SignInAttempt, signInWait } from "@pim/model";
-import { type Credentials, CredentialsSchema, canonicalHandle, type SessionInfo } from "@pim/protocol";
+import { CredentialsSchema, type SessionInfo } from "@pim/protocol";
 import { Hono } from "hono";
+import type { z } from "zod";
 import { authenticate, originAllowed, type Principal } from "../../auth/authenticate.ts";
 import { clearedSessionCookie, sessionCookie } from "../../auth/cookie.ts";
 import { deviceClaims, deviceCookie, issueDeviceToken } from "../../auth/device-cookie.ts";
@@ -10,9 +11,12 @@ import { signInAttempt } from "../../auth/sign-in-attempt.ts";
 import type { SessionRecord } from "../../store/account-store.ts";
 import { ApiError } from "../api-error.ts";
 import { readJson } from "../read-body.ts";
+import { requirePrincipal } from "../require-principal.ts";
 import type { RoomDeps } from "../room-deps.ts";
 
 type Env = { Variables: { principal: Principal } };
+/** Credentials as read: the handle canonical. */
+type Credentials = z.output<typeof CredentialsSchema>;
 
 /** Sign-up, sign-in, tokens for scripts, sign-out, sign-out everywhere, the current session. */
 export function authRoutes(deps: RoomDeps) {
@@ -24,7 +28,7 @@ export function authRoutes(deps: RoomDeps) {
       throw new ApiError(403, "forbidden", "Requests must come from the app's own origin.");
     }
     const credentials = await readJson(request, CredentialsSchema);
-    if (canonicalHandle(credentials.handle) !== deps.roomId) {
+    if (credentials.handle !== deps.roomId) {
       throw new ApiError(400, "invalid", "The handle does not match this room.");
     }
     return credentials;
@@ -155,28 +159,6 @@ export function authRoutes(deps: RoomDeps) {
   });
 
   return app;
-}
-
-/** Middleware: the request must carry a live session of this room's principal. */
-export function requirePrincipal(deps: RoomDeps) {
-  return async (c: import("hono").Context<Env>, next: () => Promise<void>) => {
-    const principal = await authenticate(
-      c.req.raw.headers,
-      deps.roomId,
-      deps.config.secret,
-      deps.accounts,
-      deps.now(),
-    );
-    if (
-      principal.via === "cookie" &&
-      c.req.method !== "GET" &&
-      !originAllowed(c.req.raw.headers, c.req.url, deps.config.extraOrigins)
-    ) {
-      throw new ApiError(403, "forbidden", "Requests must come from the app's own origin.");
-    }
-    c.set("principal", principal);
-    await next();
-  };
 }
 
 function wrongCredentials(): ApiError {

@@ -1,26 +1,14 @@
-import { AddBuddySchema, AnswerSubscriberSchema, isCanonicalHandle } from "@pim/protocol";
+import { AddBuddySchema, AnswerSubscriberSchema } from "@pim/protocol";
 import { Hono } from "hono";
-import type { Principal } from "../../auth/authenticate.ts";
 import type { BuddyList } from "../../presence/buddy-list.ts";
 import type { Subscriptions } from "../../presence/subscriptions.ts";
 import { ApiError } from "../api-error.ts";
 import { readJson } from "../read-body.ts";
+import { type PrincipalEnv, requirePrincipal } from "../require-principal.ts";
 import type { RoomDeps } from "../room-deps.ts";
-import { requirePrincipal } from "./auth-routes.ts";
+import { handleParam, watcherParam } from "../route-params.ts";
 
-type Env = { Variables: { principal: Principal } };
-
-export function handleParam(value: string): string {
-  if (!isCanonicalHandle(value.toLowerCase()))
-    throw new ApiError(400, "invalid", "That is not a valid handle.");
-  return value.toLowerCase();
-}
-
-/** A watcher named by handle, or by the alias an anonymous watcher goes by. */
-export function watcherParam(value: string): string {
-  if (/^anonymous:[0-9a-f]{12}$/.test(value)) return value;
-  return handleParam(value);
-}
+type Env = PrincipalEnv;
 
 /** The buddy list (my SUBSCRIPTIONS) and the requests to watch me (my SUBSCRIBERS). */
 export function buddyRoutes(deps: RoomDeps, buddies: BuddyList, subscriptions: Subscriptions) {

@@ -1,15 +1,16 @@
-import { DeliverableSchema, HistoryQuerySchema, parseWith } from "@pim/protocol";
+import { HistoryQuerySchema, parseWith } from "@pim/protocol";
 import { Hono } from "hono";
-import type { Principal } from "../../auth/authenticate.ts";
 import type { Conversations } from "../../messages/conversations.ts";
 import type { Inbox } from "../../messages/inbox.ts";
+import { Unreachable } from "../../refusal.ts";
+import { refusalOf } from "../../rooms/room-call-result.ts";
 import type { RoomClient } from "../../rooms/room-client.ts";
 import { ApiError } from "../api-error.ts";
+import { type PrincipalEnv, requirePrincipal } from "../require-principal.ts";
 import type { RoomDeps } from "../room-deps.ts";
-import { requirePrincipal } from "./auth-routes.ts";
-import { handleParam } from "./buddy-routes.ts";
+import { handleParam } from "../route-params.ts";
 
-type Env = { Variables: { principal: Principal } };
+type Env = PrincipalEnv;
 
 /** The INBOX USER AGENT's API: conversations, history pages, deletions, "would they accept?". */
 export function messageRoutes(deps: RoomDeps, conversations: Conversations, inbox: Inbox, rooms: RoomClient) {
@@ -55,11 +56,10 @@ export function messageRoutes(deps: RoomDeps, conversations: Conversations, inbo
     const peer = handleParam(c.req.param("peer"));
     if (peer === deps.roomId)
       return c.json({ accepting: false, message: "You cannot send a message to yourself." });
-    const reply = await rooms.call(peer, "/rc/deliverable", {});
-    if (reply.status === 404) throw new ApiError(404, "not_found", `No one has the handle ${peer}.`);
-    const parsed = parseWith(DeliverableSchema, reply.body);
-    if (!parsed.ok) throw new ApiError(502, "internal", "Their room could not answer.");
-    return c.json(parsed.value);
+    const result = await rooms.call("deliverable", peer, {});
+    if (!result.ok)
+      throw result.failure === "no_such_principal" ? refusalOf(result, peer) : new Unreachable();
+    return c.json(result.reply);
   });
 
   return app;

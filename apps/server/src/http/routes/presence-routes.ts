@@ -1,22 +1,18 @@
 import { PIDF_MEDIA_TYPE, toPidf, validateChosenUpdate } from "@pim/model";
-import {
-  isCanonicalHandle,
-  type PresenceView,
-  parseWith,
-  RcFetchReplySchema,
-  SetPresenceSchema,
-} from "@pim/protocol";
+import { type PresenceView, SetPresenceSchema } from "@pim/protocol";
 import { Hono } from "hono";
-import type { Principal } from "../../auth/authenticate.ts";
 import type { Presentity } from "../../presence/presentity.ts";
 import type { PrivacySettings } from "../../privacy/privacy-settings.ts";
+import { Unreachable } from "../../refusal.ts";
+import { refusalOf } from "../../rooms/room-call-result.ts";
 import type { RoomClient } from "../../rooms/room-client.ts";
 import { ApiError } from "../api-error.ts";
 import { readJson } from "../read-body.ts";
+import { type PrincipalEnv, requirePrincipal } from "../require-principal.ts";
 import type { RoomDeps } from "../room-deps.ts";
-import { requirePrincipal } from "./auth-routes.ts";
+import { handleParam } from "../route-params.ts";
 
-type Env = { Variables: { principal: Principal } };
+type Env = PrincipalEnv;
 
 /** My own presence (PRESENCE USER AGENT) and others' presence (FETCHER). */
 export function presenceRoutes(
@@ -47,24 +43,22 @@ export function presenceRoutes(
 
   /** FETCH: someone's presence once, as their access rules let me see it; PIDF on request. */
   app.get("/presence/:target", async (c) => {
-    const handle = c.req.param("target").toLowerCase();
-    if (!isCanonicalHandle(handle)) throw new ApiError(400, "invalid", "That is not a valid handle.");
+    const handle = handleParam(c.req.param("target"));
     let view: PresenceView;
     if (handle === deps.roomId) {
       view = presentity.view().view;
     } else {
-      const reply = await rooms.call(handle, "/rc/fetch", {
+      const result = await rooms.call("fetch", handle, {
         purpose: "fetch",
         anonymous: privacy.anonymousTowards(handle),
       });
-      if (reply.status === 404) throw new ApiError(404, "not_found", `No one has the handle ${handle}.`);
-      const parsed = parseWith(RcFetchReplySchema, reply.body);
-      if (reply.status >= 400 || !parsed.ok)
-        throw new ApiError(502, "internal", "Their room could not answer.");
-      const { access, view: seen } = parsed.value;
+      // Only "no such principal" is told as such; any other failure is "could not answer".
+      if (!result.ok)
+        throw result.failure === "no_such_principal" ? refusalOf(result, handle) : new Unreachable();
+      const { access, view: seen } = result.reply;
       switch (access) {
         case "granted":
-          if (!seen) throw new ApiError(502, "internal", "Their room could not answer.");
+          if (!seen) throw new Unreachable();
           view = seen;
           break;
         case "pending":
@@ -76,7 +70,7 @@ export function presenceRoutes(
         case "refused":
           throw new ApiError(403, "forbidden", `${handle} does not share their presence with you.`);
         case "rate_limited": {
-          const seconds = parsed.value.retryAfter ?? 60;
+          const seconds = result.reply.retryAfter ?? 60;
           throw new ApiError(
             429,
             "rate_limited",

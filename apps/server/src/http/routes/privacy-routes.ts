@@ -1,15 +1,14 @@
 import { AccessRulesSchema, BlockSchema, DeliveryRulesSchema, VisibilityRulesSchema } from "@pim/protocol";
 import { Hono } from "hono";
-import type { Principal } from "../../auth/authenticate.ts";
 import type { Subscriptions } from "../../presence/subscriptions.ts";
 import type { PrivacySettings } from "../../privacy/privacy-settings.ts";
 import { ApiError } from "../api-error.ts";
 import { readJson } from "../read-body.ts";
+import { type PrincipalEnv, requirePrincipal } from "../require-principal.ts";
 import type { RoomDeps } from "../room-deps.ts";
-import { requirePrincipal } from "./auth-routes.ts";
-import { handleParam, watcherParam } from "./buddy-routes.ts";
+import { handleParam, watcherParam } from "../route-params.ts";
 
-type Env = { Variables: { principal: Principal } };
+type Env = PrincipalEnv;
 
 /**
  * The Privacy section's API: ACCESS RULES, VISIBILITY RULES, the blocklist, WATCHER
@@ -71,7 +70,7 @@ export function privacyRoutes(deps: RoomDeps, privacy: PrivacySettings, subscrip
         "An anonymous watcher cannot be blocked by name. Refuse anonymous watchers in your rules instead.",
       );
     }
-    await privacy.block(id);
+    await privacy.block(handleParam(id));
     return c.json(privacy.settings());
   });
 
