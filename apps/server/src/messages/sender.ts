@@ -9,11 +9,12 @@ export type SendRequest = { id: string; to: Handle; text: string };
 const UNREACHABLE = "Not delivered: their inbox could not be reached. Try again.";
 
 /**
- * The SENDER side of the INSTANT MESSAGE SERVICE in my room: a message from one of my tabs takes
- * its place (state "sending", in memory and on my tabs only), is handed to the recipient's room,
- * and is stored once, as "delivered" or "failed" with a reason (decision 14); the tab that sent it then gets an acknowledgement, and
- * every tab sees the stored message change. Everything for one recipient runs in order, one
- * at a time, so a conversation keeps the order in which messages were sent.
+ * The SENDER side of the INSTANT MESSAGE SERVICE in my room: a message from one of my tabs is
+ * stored as "sending" with a mark that it is unfinished, handed to the recipient's room, and its
+ * outcome ("delivered", or "failed" with a reason) stored in its place (decision 14, amended);
+ * the tab that sent it then gets an acknowledgement, and every tab sees the stored message change.
+ * After a crash, `resume` hands over again what is still marked. Everything for one recipient
+ * runs in order, one at a time, so a conversation keeps the order in which messages were sent.
  */
 export class Sender {
   private readonly queues = new Map<string, Promise<unknown>>();
