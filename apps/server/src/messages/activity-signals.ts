@@ -1,9 +1,15 @@
 import { type ActivitySignal, decideActivitySignal } from "@pim/model";
-import { MESSAGE_LIMITS } from "@pim/protocol";
+import { type DeliveryRules, MESSAGE_LIMITS, type PresenceView } from "@pim/protocol";
 import type { RoomClient } from "../rooms/room-client.ts";
 import type { ConversationMeta } from "../store/conversation-store.ts";
 import type { Conversations } from "./conversations.ts";
-import type { InboxContext } from "./inbox.ts";
+
+/** What the signals ask the rest of the room: my delivery rules, and how a peer may see me. */
+export type ActivityContext = {
+  rules(): DeliveryRules;
+  /** My presence as this person may see it (my access rules applied); null: not at all. */
+  presenceSeenBy(handle: string): PresenceView | null;
+};
 
 /** Reading far back is done in steps of this many messages at most. */
 const SCAN_STEP = 1000;
@@ -25,7 +31,7 @@ export class ActivitySignals {
   constructor(
     private readonly me: string,
     private readonly conversations: Conversations,
-    private readonly context: Pick<InboxContext, "rules" | "presenceSeenBy">,
+    private readonly context: ActivityContext,
     private readonly rooms: RoomClient,
   ) {}
 
