@@ -159,24 +159,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
  * only reads; what counts is a stored key (and an alarm is only ever armed after one).
  */
 export function storedFiles(server: TestServer): string[] {
-  const databases = (readdirSync(server.persistDir, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".sqlite"))
-    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
-  return databases
-    .filter((path) => storedKeys(path) > 0)
+  return roomDatabases(server)
+    .filter((path) => countRows(path, "SELECT count(*) FROM _cf_KV") > 0)
     .map((path) => relative(server.persistDir, path))
     .sort();
-}
-
-/** How many keys a room's database holds, read with the sqlite3 shell (scripts/ensure-test-tools.mjs). */
-function storedKeys(database: string): number {
-  const result = spawnSync("sqlite3", ["-readonly", database, "SELECT count(*) FROM _cf_KV"], {
-    encoding: "utf8",
-  });
-  if (result.error) throw new Error(`sqlite3 is needed to read room storage: ${result.error.message}`);
-  // A database created but never given its table holds nothing.
-  if (result.status !== 0) return 0;
-  return Number(result.stdout.trim());
 }
 
 /**
@@ -185,14 +171,23 @@ function storedKeys(database: string): number {
  * one-byte string is stored as its Latin-1 bytes, so plain ASCII text is found as it is.
  */
 export function storedValueContains(server: TestServer, key: string, text: string): boolean {
-  const databases = (readdirSync(server.persistDir, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".sqlite"))
-    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
   const needle = Buffer.from(text, "latin1").toString("hex").toUpperCase();
   const sql = `SELECT count(*) FROM _cf_KV WHERE key = '${key.replaceAll("'", "''")}' AND instr(hex(value), '${needle}') > 0`;
-  return databases.some((database) => {
-    const result = spawnSync("sqlite3", ["-readonly", database, sql], { encoding: "utf8" });
-    if (result.error) throw new Error(`sqlite3 is needed to read room storage: ${result.error.message}`);
-    return result.status === 0 && Number(result.stdout.trim()) > 0;
-  });
+  return roomDatabases(server).some((database) => countRows(database, sql) > 0);
+}
+
+/** Every room's database under a server's storage folder. */
+function roomDatabases(server: TestServer): string[] {
+  return (readdirSync(server.persistDir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".sqlite"))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+}
+
+/** A count query on a room's database, read with the sqlite3 shell (scripts/ensure-test-tools.mjs). */
+function countRows(database: string, sql: string): number {
+  const result = spawnSync("sqlite3", ["-readonly", database, sql], { encoding: "utf8" });
+  if (result.error) throw new Error(`sqlite3 is needed to read room storage: ${result.error.message}`);
+  // A database created but never given its table holds nothing.
+  if (result.status !== 0) return 0;
+  return Number(result.stdout.trim());
 }
