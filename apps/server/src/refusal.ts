@@ -40,3 +40,8 @@ export class Gone extends Refusal {
     this.name = "Gone";
   }
 }
+
+/** "1 second", "5 seconds": how long until someone refused for their rate may try again. */
+export function secondsInWords(seconds: number): string {
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+}

@@ -16,7 +16,7 @@ import {
   type StoredMessage,
   utf8Length,
 } from "@pim/protocol";
-import { Refusal } from "../refusal.ts";
+import { Refusal, secondsInWords } from "../refusal.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
 import { ActivitySignals, receiptsSentUpTo } from "./activity-signals.ts";
 import { type Conversations, preview } from "./conversations.ts";
@@ -228,7 +228,7 @@ function tooFast(retryAfterMs: number): RcDeliverReply {
   return {
     accepted: false,
     reason: "rate_limited",
-    message: `Not delivered: you are sending too fast. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
+    message: `Not delivered: you are sending too fast. Try again in ${secondsInWords(seconds)}.`,
     retryAfter: seconds,
   };
 }

@@ -263,23 +263,19 @@ export class Subscriptions {
       const allowance = take(this.fetchBuckets.get(watcher), this.now(), this.fetchRate);
       this.fetchBuckets.set(watcher, allowance.bucket);
       const { state } = this.decide(watcher, anonymous);
+      const record = await this.recordActivity(
+        watcher,
+        anonymous,
+        (r) => {
+          r.outcome = state;
+        },
+        allowance.ok ? "now" : "deferred",
+      );
+      this.emitWatcher(record);
       if (!allowance.ok) {
-        const record = await this.recordActivity(
-          watcher,
-          anonymous,
-          (r) => {
-            r.outcome = state;
-          },
-          "deferred",
-        );
-        this.emitWatcher(record);
         const retryAfter = Math.max(1, Math.ceil(allowance.retryAfterMs / 1000));
         return { access: "rate_limited", retryAfter, seq: 0 };
       }
-      const record = await this.recordActivity(watcher, anonymous, (r) => {
-        r.outcome = state;
-      });
-      this.emitWatcher(record);
     }
     const subscriber = this.subscribers.get(watcher);
     const { state } = this.decide(watcher);

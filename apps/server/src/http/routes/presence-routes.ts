@@ -3,7 +3,7 @@ import { type PresenceView, SetPresenceSchema } from "@pim/protocol";
 import { Hono } from "hono";
 import type { Presentity } from "../../presence/presentity.ts";
 import type { PrivacySettings } from "../../privacy/privacy-settings.ts";
-import { Unreachable } from "../../refusal.ts";
+import { secondsInWords, Unreachable } from "../../refusal.ts";
 import { refusalOf } from "../../rooms/room-call-result.ts";
 import type { RoomClient } from "../../rooms/room-client.ts";
 import { ApiError } from "../api-error.ts";
@@ -74,7 +74,7 @@ export function presenceRoutes(
           throw new ApiError(
             429,
             "rate_limited",
-            `You looked at ${handle} too often. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
+            `You looked at ${handle} too often. Try again in ${secondsInWords(seconds)}.`,
             seconds,
           );
         }
