@@ -1,18 +1,10 @@
 import { QueryClient } from "@tanstack/react-query";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { memoryLocalStorage } from "../test-support/memory-local-storage.ts";
 import { forgetCache, persistCache, restoreCache } from "./persisted-cache.ts";
 
 // One browser's localStorage.
-beforeEach(() => {
-  const store = new Map<string, string>();
-  Object.assign(globalThis, {
-    localStorage: {
-      getItem: (key: string) => store.get(key) ?? null,
-      setItem: (key: string, value: string) => void store.set(key, value),
-      removeItem: (key: string) => void store.delete(key),
-    },
-  });
-});
+memoryLocalStorage();
 
 /** A visit that knew the session, the buddies, a fetched presence and a typing notice. */
 async function firstVisit(): Promise<void> {

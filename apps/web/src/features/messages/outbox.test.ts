@@ -1,5 +1,6 @@
 import { QueryClient } from "@tanstack/react-query";
 import { beforeEach, describe, expect, it } from "vitest";
+import { memoryLocalStorage } from "../../test-support/memory-local-storage.ts";
 import { type OutboxEntry, outboxQueryOptions, putInOutbox, settle, unsent } from "./outbox.ts";
 
 const me = "alice";
@@ -12,16 +13,7 @@ const entry = (id: string, createdAt: number): OutboxEntry => ({
 });
 
 // One browser's localStorage, shared by its tabs (each tab is its own QueryClient).
-beforeEach(() => {
-  const store = new Map<string, string>();
-  Object.assign(globalThis, {
-    localStorage: {
-      getItem: (key: string) => store.get(key) ?? null,
-      setItem: (key: string, value: string) => void store.set(key, value),
-      removeItem: (key: string) => void store.delete(key),
-    },
-  });
-});
+memoryLocalStorage();
 
 /** A tab that has shown its outbox once (its cache holds what was stored then). */
 async function openTab(): Promise<QueryClient> {
