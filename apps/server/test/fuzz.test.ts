@@ -205,14 +205,14 @@ async function bobSeenOpen(): Promise<void> {
   throw new Error("bob's tab never showed in alice's buddy list");
 }
 
-/** Waits until alice's room shows exactly `sockets` devices (a closed tab leaves after onClose). */
-async function settled(sockets: number): Promise<void> {
+/** Waits until the principal's room (alice's unless told) shows exactly `sockets` devices (a closed tab leaves after onClose). */
+async function settled(sockets: number, whose: Session = alice): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    const presence = await roomApi(server, alice).json<OwnPresence>("/presence");
+    const presence = await roomApi(server, whose).json<OwnPresence>("/presence");
     if (presence.devices.length === sockets) return;
     await sleep(100);
   }
-  throw new Error(`alice's devices did not settle at ${sockets}`);
+  throw new Error(`${whose.handle}'s devices did not settle at ${sockets}`);
 }
 
 /** Puts back what an accepted input may have changed, so the next input starts from the same past. */
@@ -855,11 +855,17 @@ async function tryUpgrade(input: UpgradeInput): Promise<void> {
     return;
   }
   count("upgrade 101");
-  const opened = input.room === alice.handle && (input.auth === "self" || input.auth === "self-bearer");
-  if (!opened) found("an upgrade that should be refused was let in", input, Date.now() - started);
+  // Each principal may open a socket on their own room only: Alice with her cookie or bearer, Bob with his.
+  const owner =
+    input.room === alice.handle && (input.auth === "self" || input.auth === "self-bearer")
+      ? alice
+      : input.room === bob.handle && input.auth === "other"
+        ? bob
+        : null;
+  if (!owner) found("an upgrade that should be refused was let in", input, Date.now() - started);
   try {
     const hello = await socket.next("hello", () => true, REQUEST_TIMEOUT_MS);
-    const presence = await roomApi(server, alice).json<OwnPresence>("/presence");
+    const presence = await roomApi(server, owner ?? alice).json<OwnPresence>("/presence");
     const tuple = presence.devices.find((d) => d.id === hello.connectionId);
     const label = tuple?.device ?? "";
     if (
@@ -875,7 +881,7 @@ async function tryUpgrade(input: UpgradeInput): Promise<void> {
     found("an accepted socket got no hello", input, String(error));
   } finally {
     socket.close();
-    await settled(0).catch(() => found("a closed socket's device stayed", input, ""));
+    await settled(0, owner ?? alice).catch(() => found("a closed socket's device stayed", input, ""));
   }
 }
 
