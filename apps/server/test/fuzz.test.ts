@@ -587,9 +587,12 @@ async function tryHttp(input: HttpInput): Promise<void> {
   if (status >= 500)
     found(`${status} from ${input.route.method} ${input.route.path}`, { label, body: input.body }, text);
   // PartyKit's own router answers a path that names no room (an empty or dot segment where the
-  // room id goes) with a plain "Not found" before any code of ours runs: the runtime's, not ours.
+  // room id goes) before any code of ours runs: "Not found", or for ".." (the path then names
+  // another party, `/parties/<route>/...`) "Party <name> not found". The runtime's, not ours.
   const runtimeNotFound =
-    status === 404 && text === "Not found" && /^(|\.|\.\.|%2e|%2e%2e)$/i.test(input.room);
+    status === 404 &&
+    (text === "Not found" || /^Party \S+ not found$/.test(text)) &&
+    /^(|\.|\.\.|%2e|%2e%2e)$/i.test(input.room);
   if (runtimeNotFound) count("404 from the runtime's router");
   if (status >= 400 && input.method !== "HEAD" && status !== 405 && !runtimeNotFound) {
     let shaped = false;
@@ -881,7 +884,9 @@ async function tryUpgrade(input: UpgradeInput): Promise<void> {
     found("an accepted socket got no hello", input, String(error));
   } finally {
     socket.close();
-    await settled(0, owner ?? alice).catch(() => found("a closed socket's device stayed", input, ""));
+    // Bob's own tab (bobTab) stays open throughout for the health checks.
+    const stillOpen = owner === bob ? 1 : 0;
+    await settled(stillOpen, owner ?? alice).catch(() => found("a closed socket's device stayed", input, ""));
   }
 }
 
