@@ -194,3 +194,31 @@ it("a message the recipient has when the server dies is in the sender's history 
   expect(aliceHas).toEqual(bobHas);
   expect(new Set(bobHas).size).toBe(bobHas.length);
 });
+
+it("messages acknowledged just before the server dies end delivered in both histories, once each", async () => {
+  const alice = await signUp(server);
+  const bob = await signUp(server);
+  const aliceTab = await connect(server, alice);
+  const ids = Array.from({ length: 6 }, (_, i) => `acked-${String(i).padStart(3, "0")}`);
+  for (const id of ids) {
+    aliceTab.send({ type: "message.send", id, to: bob.handle, text: id });
+    await aliceTab.next("message.ack", (m) => m.id === id && m.state === "delivered");
+  }
+  // Acknowledged, and "delivered" is still waiting for the sender room's next batch write: the
+  // server dies now, before it.
+  if (server.pid) process.kill(-server.pid, "SIGKILL");
+  await server.stop("SIGKILL");
+  await server.restart();
+
+  const history = async (who: typeof alice, peer: string) => {
+    const response = await fetch(
+      `${server.url}/parties/user/${who.handle}/conversations/${peer}/messages?limit=200`,
+      { headers: headers(who) },
+    );
+    const body = (await response.json()) as { messages: Array<{ id: string; state: string }> };
+    return body.messages.map((m) => `${m.id} ${m.state}`).sort();
+  };
+  const expected = ids.map((id) => `${id} delivered`);
+  await expect.poll(() => history(alice, bob.handle), { timeout: 15_000, interval: 200 }).toEqual(expected);
+  expect(await history(bob, alice.handle)).toEqual(expected);
+});

@@ -1,3 +1,4 @@
+import { messageKey } from "@pim/model";
 import { MESSAGE_LIMITS, type StoredMessage, utf8Length } from "@pim/protocol";
 import type { ConversationMeta, ConversationStore } from "../store/conversation-store.ts";
 
@@ -10,10 +11,14 @@ import type { ConversationMeta, ConversationStore } from "../store/conversation-
  */
 export class Conversations {
   private metas = new Map<string, ConversationMeta>();
+  /** Delivered messages shown and acknowledged, their final state not yet written (by key). */
+  private readonly unwritten = new Map<string, StoredMessage>();
+  private writeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: ConversationStore,
     private readonly outlets: { changed(message: StoredMessage): void },
+    private readonly outcomeWriteDelayMs = OUTCOME_WRITE_DELAY_MS,
   ) {}
 
   async load(): Promise<void> {
@@ -62,6 +67,42 @@ export class Conversations {
 
   /** Stores a staged message in its final state and ends its staging. */
   async commit(message: StoredMessage): Promise<void> {
+    const current = this.settle(message);
+    await this.store.updateMessage(message, current, true);
+    this.outlets.changed(message);
+  }
+
+  /**
+   * Ends a staged message that was delivered: shown on my tabs at once and written with the
+   * others of the next `outcomeWriteDelayMs` in one batch (decision 14, amended), off the path
+   * of every message. Until then reads here see the final state. A crash before the batch leaves
+   * the message staged: `Sender.resume` hands it over again and the recipient's room recognizes
+   * the id, so the outcome is the same and nothing acknowledged is lost or doubled.
+   */
+  commitSoon(message: StoredMessage): void {
+    this.settle(message);
+    this.unwritten.set(messageKey(message.conversation, message.seq), message);
+    this.outlets.changed(message);
+    this.writeTimer ??= setTimeout(() => void this.writeUnwritten(), this.outcomeWriteDelayMs);
+  }
+
+  /** Writes every outcome waiting for the batch now (also what tests call instead of waiting). */
+  async writeUnwritten(): Promise<void> {
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    const batch = [...this.unwritten.values()];
+    this.unwritten.clear();
+    if (batch.length === 0) return;
+    const metas = [...new Set(batch.map((m) => m.conversation))].flatMap(
+      (peer) => this.metas.get(peer) ?? [],
+    );
+    await this.store
+      .finishMessages(batch, metas)
+      .catch((error) => console.error("writing message outcomes failed (they stay staged)", error));
+  }
+
+  /** The meta after a staged message got its answer, kept in memory. */
+  private settle(message: StoredMessage): ConversationMeta {
     const meta = this.metas.get(message.conversation) ?? this.meta(message.conversation);
     // Deleted while this message was on its way: the conversation starts again from it, and
     // numbering goes on after it, so no later message takes its place.
@@ -70,8 +111,7 @@ export class Conversations {
       ? { ...meta, lastSeq: Math.max(meta.lastSeq, message.seq), last: preview(message) }
       : meta;
     this.metas.set(message.conversation, current);
-    await this.store.updateMessage(message, current, true);
-    this.outlets.changed(message);
+    return current;
   }
 
   /**
@@ -108,13 +148,15 @@ export class Conversations {
    * a staged message got its answer.
    */
   async update(message: StoredMessage, finished = false): Promise<void> {
+    // Written now, so not with the batch; it was staged, so this ends its staging.
+    const wasUnwritten = this.unwritten.delete(messageKey(message.conversation, message.seq));
     const meta = this.metas.get(message.conversation);
     const isLast = meta?.last?.seq === message.seq;
     if (meta && isLast) this.metas.set(meta.with, { ...meta, last: preview(message) });
     await this.store.updateMessage(
       message,
       isLast ? this.metas.get(message.conversation) : undefined,
-      finished,
+      finished || wasUnwritten,
     );
     this.outlets.changed(message);
   }
@@ -136,8 +178,8 @@ export class Conversations {
   }
 
   /** One stored message, by its place. */
-  message(peer: string, seq: number): Promise<StoredMessage | undefined> {
-    return this.store.message(peer, seq);
+  async message(peer: string, seq: number): Promise<StoredMessage | undefined> {
+    return this.unwritten.get(messageKey(peer, seq)) ?? this.store.message(peer, seq);
   }
 
   /** The place of a message I sent (by its id) or received (by the sender's id), if stored. */
@@ -146,8 +188,8 @@ export class Conversations {
   }
 
   /** Up to `limit` messages before `before` (newest first), or the newest when absent. */
-  page(peer: string, before: number | undefined, limit: number): Promise<StoredMessage[]> {
-    return this.store.page(peer, before, limit);
+  async page(peer: string, before: number | undefined, limit: number): Promise<StoredMessage[]> {
+    return this.withUnwritten(await this.store.page(peer, before, limit));
   }
 
   /** How a message I sent and then deleted had ended, when that was kept. */
@@ -166,8 +208,14 @@ export class Conversations {
   }
 
   /** Up to `limit` messages after `seq`, oldest first. */
-  after(peer: string, seq: number, limit: number): Promise<StoredMessage[]> {
-    return this.store.after(peer, seq, limit);
+  async after(peer: string, seq: number, limit: number): Promise<StoredMessage[]> {
+    return this.withUnwritten(await this.store.after(peer, seq, limit));
+  }
+
+  /** Stored messages, each in its final state when that is still waiting for the batch. */
+  private withUnwritten(messages: StoredMessage[]): StoredMessage[] {
+    if (this.unwritten.size === 0) return messages;
+    return messages.map((m) => this.unwritten.get(messageKey(m.conversation, m.seq)) ?? m);
   }
 
   /**
@@ -175,8 +223,9 @@ export class Conversations {
    * shown). Undefined when there is no such message.
    */
   async deleteMessage(peer: string, seq: number): Promise<StoredMessage | undefined> {
-    const message = await this.store.message(peer, seq);
+    const message = await this.message(peer, seq);
     if (!message) return undefined;
+    if (this.unwritten.delete(messageKey(peer, seq))) await this.store.endStaging(peer, seq);
     const wasLast = this.meta(peer).last?.seq === seq;
     const [previous] = wasLast ? await this.store.page(peer, seq, 1) : [];
     await this.store.deleteMessage(message);
@@ -197,6 +246,9 @@ export class Conversations {
   /** Forgets a whole conversation, meta and messages; false when there was none. */
   async deleteConversation(peer: string): Promise<boolean> {
     if (!this.metas.delete(peer)) return false;
+    for (const [key, message] of this.unwritten) {
+      if (message.conversation === peer) this.unwritten.delete(key);
+    }
     await this.store.deleteConversation(peer);
     return true;
   }
@@ -208,6 +260,12 @@ export class Conversations {
     return total;
   }
 }
+
+/**
+ * How long a delivered message's final state waits to be written with others. Long enough that
+ * a busy room writes several in one commit, short enough that a restart rarely resends any.
+ */
+export const OUTCOME_WRITE_DELAY_MS = 1_000;
 
 /** A message as the conversation list keeps it: its text cut to a short preview. */
 export function preview(message: StoredMessage): StoredMessage {

@@ -1,3 +1,4 @@
+import { messageKey } from "@pim/model";
 import type { StoredMessage } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConversationStore } from "../store/conversation-store.ts";
@@ -7,7 +8,7 @@ import { FakeRooms } from "../test-support/fake-rooms.ts";
 import { h } from "../test-support/handles.ts";
 import { MemoryStorage } from "../test-support/memory-storage.ts";
 import { recorder } from "../test-support/recorder.ts";
-import { Conversations } from "./conversations.ts";
+import { Conversations, OUTCOME_WRITE_DELAY_MS } from "./conversations.ts";
 import { Sender } from "./sender.ts";
 
 afterEach(() => {
@@ -189,5 +190,103 @@ describe("read receipts from the recipient's room", () => {
     await s.sender.receipted("bob", ["id-1-0000000000", "not-mine-0000000"]);
     await s.sender.receipted("carol", ["id-2-0000000000"]); // another room cannot mark messages to bob
     expect((await s.history("bob")).map((m) => m.state)).toEqual(["read", "delivered"]);
+  });
+});
+
+describe("a delivered message's final state is written with the next batch", () => {
+  const stored = (s: Awaited<ReturnType<typeof setup>>, seq: number) =>
+    s.storage.dump().get(messageKey("bob", seq)) as StoredMessage | undefined;
+  const staged = (s: Awaited<ReturnType<typeof setup>>) =>
+    [...s.storage.dump().keys()].filter((key) => key.startsWith("out:"));
+
+  it("acknowledged and shown at once, still staged on disk until the batch, then written once for all", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob", "one");
+    await s.send("bob", "two");
+    await s.send("carol", "three");
+    expect(staged(s)).toHaveLength(3);
+    expect(stored(s, 2)).toMatchObject({ state: "sending" });
+    // Everything read through the room sees the final state meanwhile.
+    expect((await s.history("bob")).map((m) => m.state)).toEqual(["delivered", "delivered"]);
+    expect(await s.conversations.message(h("bob"), 2)).toMatchObject({ state: "delivered" });
+    expect(s.conversations.meta("bob").last).toMatchObject({ seq: 2, state: "delivered" });
+
+    const writesBefore = s.storage.writes.length;
+    await s.clock.advance(OUTCOME_WRITE_DELAY_MS);
+    expect(staged(s)).toEqual([]);
+    expect(stored(s, 2)).toMatchObject({ state: "delivered" });
+    expect(s.storage.dump().get("conv:bob")).toMatchObject({ last: { seq: 2, state: "delivered" } });
+    expect(s.storage.dump().get(messageKey("carol", 1))).toMatchObject({ state: "delivered" });
+    // Three messages, two metas, three marks ended: one batch.
+    expect(s.storage.writes.length - writesBefore).toBe(8);
+  });
+
+  it("a refusal is written before it is acknowledged", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob", "first");
+    const reason = "Not delivered: bob refuses messages from people not on their buddy list.";
+    s.rooms.answer("/rc/deliver", {
+      status: 200,
+      body: { accepted: false, reason: "refused", message: reason },
+    });
+    await s.send("bob", "second");
+    expect(stored(s, 2)).toMatchObject({ state: "failed", reason });
+    expect(staged(s)).toHaveLength(1); // the first, delivered, waits for the batch
+  });
+
+  it("a receipt that arrives before the batch turns it read, and read is what is written", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob", "one");
+    await s.sender.receipted("bob", ["id-1-0000000000"]);
+    expect(stored(s, 1)).toMatchObject({ state: "read" });
+    expect(staged(s)).toEqual([]);
+    await s.clock.advance(OUTCOME_WRITE_DELAY_MS);
+    expect(stored(s, 1)).toMatchObject({ state: "read" });
+  });
+
+  it("a message deleted before the batch stays deleted, its staging ended, and a resend answers delivered", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob", "gone", "deleted-id-00000");
+    await s.conversations.deleteMessage(h("bob"), 1);
+    await s.clock.advance(OUTCOME_WRITE_DELAY_MS);
+    expect(stored(s, 1)).toBeUndefined();
+    expect(staged(s)).toEqual([]);
+    expect(await s.send("bob", "gone", "deleted-id-00000")).toMatchObject({ state: "delivered" });
+    expect(s.rooms.callsTo("/rc/deliver")).toHaveLength(1);
+  });
+
+  it("a conversation deleted before the batch is not written back by it", async () => {
+    const s = await setup();
+    s.rooms.answer("/rc/deliver", ACCEPTED);
+    await s.send("bob", "one");
+    await s.conversations.deleteConversation(h("bob"));
+    await s.clock.advance(OUTCOME_WRITE_DELAY_MS);
+    expect(s.storage.dump().size).toBe(0);
+  });
+
+  it("after a crash before the batch, the restarted room hands it over again: delivered, one copy", async () => {
+    const s = await setup();
+    const received = new Set<string>();
+    s.rooms.answer("/rc/deliver", (payload) => {
+      received.add((payload as { id: string }).id);
+      return ACCEPTED; // the recipient's room recognizes an id it holds and answers the same
+    });
+    expect(await s.send("bob", "acknowledged")).toMatchObject({ state: "delivered" });
+    // The room stops here: a new one starts on the same storage, the batch never written.
+    const conversations = new Conversations(new ConversationStore(s.storage.asStorage()), recorder().outlets);
+    await conversations.load();
+    const sender = new Sender("alice", conversations, s.rooms.asClient(), s.clock.now);
+    expect(await sender.resume()).toBe(1);
+    await s.clock.advance(0);
+    await vi.waitFor(async () =>
+      expect((await conversations.page(h("bob"), undefined, 10)).map((m) => m.state)).toEqual(["delivered"]),
+    );
+    expect(staged(s)).toEqual([]);
+    expect(s.rooms.callsTo("/rc/deliver")).toHaveLength(2);
+    expect(received.size).toBe(1);
   });
 });

@@ -11,8 +11,9 @@ const UNREACHABLE = "Not delivered: their inbox could not be reached. Try again.
 /**
  * The SENDER side of the INSTANT MESSAGE SERVICE in my room: a message from one of my tabs is
  * stored as "sending" with a mark that it is unfinished, handed to the recipient's room, and its
- * outcome ("delivered", or "failed" with a reason) stored in its place (decision 14, amended);
- * the tab that sent it then gets an acknowledgement, and every tab sees the stored message change.
+ * outcome ("delivered", or "failed" with a reason) kept in its place (decision 14, amended: a
+ * delivered one is written with the next batch, a failed one before the acknowledgement); the
+ * tab that sent it then gets an acknowledgement, and every tab sees the message change.
  * After a crash, `resume` hands over again what is still marked. Everything for one recipient
  * runs in order, one at a time, so a conversation keeps the order in which messages were sent.
  */
@@ -78,7 +79,11 @@ export class Sender {
     if (first && (outcome.unknown || outcome.unreachable) && (await this.conversations.discard(message))) {
       return ack(request.id, "failed", outcome.unknown ? noOneHas(request.to) : UNREACHABLE);
     }
-    await this.conversations.commit(outcome.next);
+    // Delivered: the recipient's room holds it and this one has it staged, so its final state
+    // can wait for the next batch; a refusal is stored before it is acknowledged, since handing
+    // it over again after a crash could end differently.
+    if (outcome.next.state === "delivered") this.conversations.commitSoon(outcome.next);
+    else await this.conversations.commit(outcome.next);
     return ack(outcome.next.id, outcome.next.state, outcome.next.reason, outcome.retryAfter);
   }
 

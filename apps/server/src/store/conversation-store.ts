@@ -23,6 +23,8 @@ export type ConversationMeta = {
 };
 
 const CONVERSATION = "conv:";
+/** Durable Object storage takes at most this many keys in one put or delete. */
+const MAX_KEYS_PER_CALL = 128;
 /** My sent messages by their client-chosen id, per recipient: for resends. */
 const SENT_ID = "sid:";
 /** Received messages by the sender's id, per sender: for deduplication. */
@@ -95,6 +97,27 @@ export class ConversationStore {
       [messageKey(message.conversation, message.seq)]: message,
       ...(meta ? { [CONVERSATION + meta.with]: meta } : {}),
     });
+  }
+
+  /**
+   * Final states of several staged messages, with their conversations' metas, ending their
+   * staging: issued together without an await between them, so the runtime commits them as one
+   * write (in puts and deletes of at most 128 keys each).
+   */
+  async finishMessages(messages: StoredMessage[], metas: ConversationMeta[]): Promise<void> {
+    const entries: Array<[string, unknown]> = [
+      ...messages.map((m): [string, unknown] => [messageKey(m.conversation, m.seq), m]),
+      ...metas.map((meta): [string, unknown] => [CONVERSATION + meta.with, meta]),
+    ];
+    const staged = messages.map((m) => outgoingKey(m.conversation, m.seq));
+    const writes: Array<Promise<unknown>> = [];
+    for (let i = 0; i < entries.length; i += MAX_KEYS_PER_CALL) {
+      writes.push(this.storage.put<unknown>(Object.fromEntries(entries.slice(i, i + MAX_KEYS_PER_CALL))));
+    }
+    for (let i = 0; i < staged.length; i += MAX_KEYS_PER_CALL) {
+      writes.push(this.storage.delete(staged.slice(i, i + MAX_KEYS_PER_CALL)));
+    }
+    await Promise.all(writes);
   }
 
   putMeta(meta: ConversationMeta): Promise<void> {
