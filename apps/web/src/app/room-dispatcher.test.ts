@@ -1,6 +1,7 @@
-import { type ClientMessage, PROTOCOL_VERSION, type ServerMessage } from "@pim/protocol";
+import { type ClientMessage, PROTOCOL_VERSION, type ServerMessage, type Subscriber } from "@pim/protocol";
 import { QueryClient } from "@tanstack/react-query";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { subscribersQueryOptions } from "../features/buddies/queries.ts";
 import { serverProtocolQueryOptions, socketStatusQueryOptions } from "../features/connection/queries.ts";
 import { putInOutbox } from "../features/messages/outbox.ts";
 import { signOutAskedQueryOptions } from "../features/session/queries.ts";
@@ -114,5 +115,36 @@ describe("the room dispatcher", () => {
     events.emit("close", { code: 1006, reason: "" });
     expect(queryClient.getQueryData(socketStatusQueryOptions().queryKey)).toBe("reconnecting");
     expect(room.send({ type: "ping" })).toBe(false);
+  });
+});
+
+describe("an event that lands while the same data is being read again", () => {
+  it("is not undone by the older answer: the data is read once more after it", async () => {
+    const { queryClient, events } = setup();
+    const queryKey = subscribersQueryOptions(me).queryKey;
+    const answers: Array<(list: Subscriber[]) => void> = [];
+    const bob: Subscriber = { handle: "bob", state: "pending", requestedAt: 1 };
+    // A re-read (after a hello) is on its way and will answer what the room held before.
+    void queryClient
+      .fetchQuery({
+        queryKey,
+        queryFn: () => new Promise<Subscriber[]>((resolve) => answers.push(resolve)),
+      })
+      .catch(() => undefined); // cancelled for the new read
+    events.emit("message", { type: "subscriber.updated", subscriber: bob });
+    expect(queryClient.getQueryData(queryKey)).toEqual([bob]);
+    answers[0]?.([]); // the older answer, without Bob's request
+    await vi.waitFor(() => expect(answers).toHaveLength(2));
+    answers[1]?.([bob]);
+    await vi.waitFor(() => expect(queryClient.getQueryData(queryKey)).toEqual([bob]));
+  });
+
+  it("is written as it is when nothing is being read", () => {
+    const { queryClient, events } = setup();
+    const queryKey = subscribersQueryOptions(me).queryKey;
+    const bob: Subscriber = { handle: "bob", state: "pending", requestedAt: 1 };
+    events.emit("message", { type: "subscriber.updated", subscriber: bob });
+    expect(queryClient.getQueryData(queryKey)).toEqual([bob]);
+    expect(queryClient.isFetching()).toBe(0);
   });
 });

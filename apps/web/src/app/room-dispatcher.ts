@@ -1,5 +1,5 @@
 import { CLOSE_CODES, type ServerMessage } from "@pim/protocol";
-import { type QueryClient, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, type QueryKey, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef } from "react";
 import { buddiesQueryOptions, subscribersQueryOptions } from "../features/buddies/queries.ts";
 import { needsReload } from "../features/connection/protocol-version.ts";
@@ -33,6 +33,21 @@ import { openRoomSocket, type RoomSocket } from "../lib/room-socket.ts";
 /** A tab with no input for this long counts as idle: its device turns "away". */
 const IDLE_AFTER_MS = 5 * 60_000;
 
+/**
+ * An event written into data whose re-read is on its way (after a reconnect's hello, say) would be
+ * undone by that read's older answer: a watch request or a message would vanish from the screen
+ * until the next reconnect. Read it again instead, after the event (the room stores before it
+ * tells, so the new answer has it).
+ */
+function rereadIfInFlight(queryClient: QueryClient, queryKey: QueryKey): void {
+  if (queryClient.isFetching({ queryKey }) === 0) return;
+  void queryClient.invalidateQueries({
+    queryKey,
+    predicate: (query) => query.state.fetchStatus === "fetching",
+    refetchType: "all",
+  });
+}
+
 /** Writes one server event into the query cache, where the components read it. */
 export function applyServerMessage(queryClient: QueryClient, handle: string, message: ServerMessage): void {
   switch (message.type) {
@@ -62,11 +77,13 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
         ...list.filter((b) => b.handle !== message.buddy.handle),
         message.buddy,
       ]);
+      rereadIfInFlight(queryClient, buddiesQueryOptions(handle).queryKey);
       return;
     case "buddy.removed":
       queryClient.setQueryData(buddiesQueryOptions(handle).queryKey, (list = []) =>
         list.filter((b) => b.handle !== message.handle),
       );
+      rereadIfInFlight(queryClient, buddiesQueryOptions(handle).queryKey);
       return;
     case "subscriber.updated": {
       const before = queryClient
@@ -76,6 +93,7 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
         message.subscriber,
         ...list.filter((s) => s.handle !== message.subscriber.handle),
       ]);
+      rereadIfInFlight(queryClient, subscribersQueryOptions(handle).queryKey);
       if (message.subscriber.state === "pending" && before?.state !== "pending")
         announce(
           queryClient,
@@ -90,16 +108,22 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
     case "conversation.deleted":
     case "typing":
       applyMessageEvent(queryClient, handle, message);
+      if (message.type !== "typing") {
+        rereadIfInFlight(queryClient, conversationsQueryOptions(handle).queryKey);
+        rereadIfInFlight(queryClient, historyQueryPrefix(handle));
+      }
       return;
     case "watcher.updated":
       queryClient.setQueryData(watchersQueryOptions(handle).queryKey, (list) =>
         list ? [message.watcher, ...list.filter((w) => w.id !== message.watcher.id)] : list,
       );
+      rereadIfInFlight(queryClient, watchersQueryOptions(handle).queryKey);
       return;
     case "watcher.removed":
       queryClient.setQueryData(watchersQueryOptions(handle).queryKey, (list) =>
         list?.filter((w) => w.id !== message.id),
       );
+      rereadIfInFlight(queryClient, watchersQueryOptions(handle).queryKey);
       return;
     case "privacy.updated":
       void queryClient.invalidateQueries({ queryKey: privacyQueryOptions(handle).queryKey });
