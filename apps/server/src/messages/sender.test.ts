@@ -277,7 +277,10 @@ describe("a delivered message's final state is written with the next batch", () 
     });
     expect(await s.send("bob", "acknowledged")).toMatchObject({ state: "delivered" });
     // The room stops here: a new one starts on the same storage, the batch never written.
-    const conversations = new Conversations(new ConversationStore(s.storage.asStorage()), recorder().outlets);
+    const conversations = new Conversations(
+      new ConversationStore(s.storage.asStorage()),
+      recorder<{ changed(message: StoredMessage): void }>().outlets,
+    );
     await conversations.load();
     const sender = new Sender("alice", conversations, s.rooms.asClient(), s.clock.now);
     expect(await sender.resume()).toBe(1);
