@@ -88,7 +88,7 @@ export class Conversations {
 
   /** Writes every outcome waiting for the batch now (also what tests call instead of waiting). */
   async writeUnwritten(): Promise<void> {
-    clearTimeout(this.writeTimer);
+    if (this.writeTimer !== undefined) clearTimeout(this.writeTimer);
     this.writeTimer = undefined;
     const batch = [...this.unwritten.values()];
     this.unwritten.clear();
