@@ -4,6 +4,7 @@ import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 import { contentPolicyPlugin } from "./csp-plugin.ts";
+import { zodWithoutJsonSchema } from "./zod-plugin.ts";
 
 // partykit.json serves dist/; the build sits under a party path inside it (see APP_ASSET_ROOT).
 const distRoot = resolve(import.meta.dirname, "dist");
@@ -36,6 +37,7 @@ export default defineConfig({
     react(),
     contentPolicyPlugin(distRoot, outDir),
     englishOnlyAriaStrings(),
+    zodWithoutJsonSchema(),
     // The app shell (HTML, JS, CSS, icons) cached by a same-origin service worker, so a second
     // visit starts without the network; the rooms' routes are never cached by it. The worker is
     // registered by a file (registerSW.js), not an inline script: the server's CSP allows only
