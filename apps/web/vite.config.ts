@@ -73,6 +73,16 @@ export default defineConfig({
       },
     }),
   ],
+  resolve: {
+    alias: [
+      // TanStack Store reads the selector hook through React's shim for React 17 and older; React
+      // 19 has useSyncExternalStore itself, which the shim-free entry uses (less to load and run).
+      {
+        find: /^use-sync-external-store\/shim\/with-selector(\.js)?$/,
+        replacement: "use-sync-external-store/with-selector.js",
+      },
+    ],
+  },
   build: { outDir, emptyOutDir: true, sourcemap: false },
   // `vite` alone (npm run dev -w @pim/web) proxies the rooms to a running `npm start`.
   server: { proxy: { "/parties": { target: "http://127.0.0.1:1999", ws: true } } },
