@@ -120,7 +120,8 @@ export function toMarkdown(r: BenchResults): string {
   }
   if (r.app) {
     const a = r.app;
-    const wall = (ms: number | null | undefined) => (ms == null ? "" : `; ${ms} ms around \`page.goto\``);
+    const wall = (ms: number | null | undefined) =>
+      ms == null ? "" : `; ${ms} ms from \`page.goto\` by the bench's clock`;
     rows.push(
       `| SPA JavaScript the first screen loads, gzipped (Chromium, until the list shows) | ${a.jsGzipKiB} KiB (index.html's static imports ${a.staticJsGzipKiB ?? "–"} KiB; all of it ${a.allJsGzipKiB ?? "–"} KiB; CSS ${a.cssGzipKiB} KiB) | | ≤ 150 KiB | ${verdict(a.jsGzipKiB <= 150)} |`,
     );
