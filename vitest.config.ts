@@ -9,6 +9,7 @@ export default defineConfig({
           include: [
             "packages/*/src/**/*.test.ts",
             "apps/*/src/**/*.test.{ts,tsx}",
+            "apps/web/*.test.ts",
             "bench/**/*.test.ts",
             "scripts/*.test.ts",
           ],

@@ -119,12 +119,19 @@ export function toMarkdown(r: BenchResults): string {
     );
   }
   if (r.app) {
+    const a = r.app;
+    const wall = (ms: number | null | undefined) =>
+      ms == null ? "" : `; ${ms} ms from \`page.goto\` by the bench's clock`;
     rows.push(
-      `| SPA JavaScript for the first screen, gzipped | ${r.app.jsGzipKiB} KiB (all of it ${r.app.allJsGzipKiB ?? "–"} KiB; CSS ${r.app.cssGzipKiB} KiB) | | ≤ 150 KiB | ${verdict(r.app.jsGzipKiB <= 150)} |`,
+      `| SPA JavaScript the first screen loads, gzipped (Chromium, until the list shows) | ${a.jsGzipKiB} KiB (index.html's static imports ${a.staticJsGzipKiB ?? "–"} KiB; all of it ${a.allJsGzipKiB ?? "–"} KiB; CSS ${a.cssGzipKiB} KiB) | | ≤ 150 KiB | ${verdict(a.jsGzipKiB <= 150)} |`,
     );
     rows.push(
-      `| navigation to first buddy rendered (Chromium, localhost) | ${r.app.buddyListMs ?? "–"} ms | | ≤ 1000 ms | ${verdict((r.app.buddyListMs ?? Infinity) <= 1000)} |`,
+      `| first visit: navigation to first buddy rendered (Chromium, localhost, page clock) | ${a.buddyListMs ?? "–"} ms${wall(a.buddyListWallMs)} | | ≤ 1000 ms | ${verdict((a.buddyListMs ?? Infinity) <= 1000)} |`,
     );
+    if (a.repeatBuddyListMs !== undefined)
+      rows.push(
+        `| repeat visit (service worker, persisted list): navigation to first buddy | ${a.repeatBuddyListMs ?? "–"} ms${wall(a.repeatBuddyListWallMs)} | | ≤ 400 ms | ${verdict((a.repeatBuddyListMs ?? Infinity) <= 400)} |`,
+      );
   }
   if (r.notes.length) rows.push("", ...r.notes.map((n) => `- ${n}`));
   return rows.join("\n");

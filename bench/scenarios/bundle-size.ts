@@ -4,17 +4,23 @@ import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
 /**
- * The SPA's JavaScript, gzipped: what the first screen loads (index.html's module script and its
- * static imports, followed through the chunks) and all of it (overlays, settings, conversation,
- * loaded later). The 150 KiB budget is the first screen's (decision 20).
+ * The SPA's JavaScript, gzipped, read from the build: what index.html's module script and its
+ * static imports come to (followed through the chunks) and all of it (overlays, settings,
+ * conversation, loaded later). The 150 KiB budget (decision 23) is judged on what the first
+ * screen really loads in Chromium (app-load.ts), of which this static figure is the floor.
  * Run after `npm run build`: `npx tsx bench/scenarios/bundle-size.ts`.
  */
 export type BundleSize = { firstScreenKiB: number; allKiB: number; cssKiB: number };
 
 const DIST = join(import.meta.dirname, "../../apps/web/dist/parties/app");
 
+/** These files of the build (paths inside it, `assets/x.js`), each gzipped, added up, in KiB. */
+export function gzippedKiB(files: Iterable<string>, dist = DIST): number {
+  const bytes = [...files].reduce((n, f) => n + gzipSync(readFileSync(join(dist, f))).byteLength, 0);
+  return Math.round((bytes / 1024) * 10) / 10;
+}
+
 export function bundleSize(dist = DIST): BundleSize {
-  const gz = (file: string) => gzipSync(readFileSync(join(dist, file))).byteLength;
   const html = readFileSync(join(dist, "index.html"), "utf8");
   const first = new Set(
     [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] as string),
@@ -32,8 +38,7 @@ export function bundleSize(dist = DIST): BundleSize {
     }
   }
   const assets = readdirSync(join(dist, "assets")).map((f) => `assets/${f}`);
-  const kib = (files: Iterable<string>) =>
-    Math.round(([...files].reduce((n, f) => n + gz(f), 0) / 1024) * 10) / 10;
+  const kib = (files: Iterable<string>) => gzippedKiB(files, dist);
   return {
     firstScreenKiB: kib(first),
     allKiB: kib(assets.filter((f) => f.endsWith(".js"))),

@@ -26,6 +26,9 @@ test("a second visit opens from the cached shell with the last known people, eve
   await expect(alice.me()).toContainText(alice.handle.toLowerCase());
   await expect(alice.buddy(bob.handle)).toContainText("see you at the station");
   await expect(alice.page.getByRole("status").filter({ hasText: /Connecting|Reconnecting/ })).toBeVisible();
+  // A page this browser never opened comes up offline too: the worker precached every lazy chunk.
+  await alice.page.goto("/settings/blocked");
+  await expect(alice.page.getByRole("heading", { level: 2, name: "Blocked people" })).toBeVisible();
 
   // Written offline, it waits in the outbox, and goes once the connection is back.
   await alice.buddy(bob.handle).getByRole("link").click();
