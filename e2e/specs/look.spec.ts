@@ -130,7 +130,7 @@ test("everything is reachable by keyboard, with a visible focus", async ({ brows
   await expect(alice.me()).toBeFocused();
   expect(await focusShows()).toBe("visible");
   // The person in the list opens with Enter, and the composer has the keyboard.
-  await alice.buddy(bob.handle).getByRole("link").focus();
+  await alice.buddy(bob.handle).focus();
   await page.keyboard.press("Enter");
   await expect(
     alice.conversation(bob.handle).getByLabel(`Message to ${bob.handle.toLowerCase()}`),

@@ -1,0 +1,135 @@
+import { useNavigate } from "@tanstack/react-router";
+import { type ReactNode, useState } from "react";
+import { useLongPress } from "react-aria";
+import { ListBox, ListBoxItem, Text } from "react-aria-components";
+import { ActionMenu } from "../overlays/Overlays.tsx";
+import { usePlace } from "../shell/usePlace.ts";
+import { PersonSummary } from "./PersonSummary.tsx";
+import { filterPeople } from "./people.ts";
+import { usePeople } from "./usePeople.ts";
+import { usePersonActions } from "./usePersonActions.ts";
+
+/**
+ * The people list as a React Aria list box: one Tab stop, arrow keys and type-ahead inside it,
+ * the open conversation selected. Choosing a person (click, tap, Enter or Space) opens the
+ * conversation; a long press (touch), a right click or the context-menu key opens their actions.
+ * Loaded after the first screen's code (PeopleList.tsx), as React Aria is.
+ */
+export default function PeopleListBox({ filter, onOpen }: { filter: string; onOpen: () => void }) {
+  const { rows } = usePeople();
+  const place = usePlace();
+  const navigate = useNavigate();
+  // The last person whose menu was opened stays, so a failed action is still told once it closes.
+  const [menu, setMenu] = useState<{ peer: string; target: HTMLElement; open: boolean } | null>(null);
+  const open = place.kind === "chat" ? place.peer : null;
+  const openMenu = (peer: string, element: Element) => {
+    const target = element.closest<HTMLElement>('[role="option"]');
+    if (target) setMenu({ peer, target, open: true });
+  };
+  return (
+    <>
+      <ListBox
+        aria-label="People"
+        className="people-list"
+        selectionMode="single"
+        disallowEmptySelection
+        selectedKeys={open ? [open] : []}
+        onSelectionChange={(keys) => {
+          const peer = keys === "all" ? undefined : [...keys][0];
+          if (typeof peer !== "string" || peer === open) return;
+          onOpen();
+          void navigate({ to: "/chat/$peer", params: { peer } });
+        }}
+      >
+        {filterPeople(rows, filter).map((row) => (
+          <ListBoxItem
+            key={row.handle}
+            id={row.handle}
+            textValue={row.handle}
+            data-handle={row.handle}
+            className={`person ${(row.conversation?.unread ?? 0) > 0 ? "has-unread" : ""}`}
+            onContextMenu={(event) => {
+              event.preventDefault();
+              openMenu(row.handle, event.currentTarget);
+            }}
+          >
+            <LongPress onLongPress={(element) => openMenu(row.handle, element)}>
+              <PersonSummary row={row} Label={Label} Description={Description} />
+            </LongPress>
+          </ListBoxItem>
+        ))}
+      </ListBox>
+      {menu ? (
+        <PersonMenu {...menu} key={menu.peer} onClose={() => setMenu({ ...menu, open: false })} />
+      ) : null}
+    </>
+  );
+}
+
+function Label({ className, children }: { className?: string; children: ReactNode }) {
+  return (
+    <Text slot="label" className={className}>
+      {children}
+    </Text>
+  );
+}
+
+function Description({ className, children }: { className?: string; children: ReactNode }) {
+  return (
+    <Text slot="description" className={className}>
+      {children}
+    </Text>
+  );
+}
+
+/** A touch held on a person: React Aria tells a long press from a tap (which opens the chat). */
+function LongPress({
+  onLongPress,
+  children,
+}: {
+  onLongPress: (element: Element) => void;
+  children: ReactNode;
+}) {
+  const { longPressProps } = useLongPress({
+    pointerType: "touch",
+    onLongPress: (event) => onLongPress(event.target),
+  });
+  return (
+    <div {...longPressProps} className="person-row">
+      {children}
+    </div>
+  );
+}
+
+/** The person's actions (the same as their header's "More actions"), beside their row. */
+function PersonMenu({
+  peer,
+  target,
+  open,
+  onClose,
+}: {
+  peer: string;
+  target: HTMLElement;
+  open: boolean;
+  onClose: () => void;
+}) {
+  const { actions, run, error } = usePersonActions(peer, "list");
+  return (
+    <>
+      {open ? (
+        <ActionMenu
+          triggerRef={{ current: target }}
+          onClose={onClose}
+          label={`Actions for ${peer}`}
+          actions={actions}
+          onAction={run}
+        />
+      ) : null}
+      {error ? (
+        <p role="alert" className="error pad">
+          {error.message}
+        </p>
+      ) : null}
+    </>
+  );
+}
