@@ -94,8 +94,12 @@ function LongPress({
     pointerType: "touch",
     onLongPress: (event) => onLongPress(event.target),
   });
+  // Its press would end on the click and stop it there, so the option (the list box's own press,
+  // which opens the chat on a tap) would never see it; without its click handler it ends on its
+  // own once the click has passed. A long press still cancels the option's press (pointercancel).
+  const { onClick: _keptForTheOption, ...props } = longPressProps;
   return (
-    <div {...longPressProps} className="person-row">
+    <div {...props} className="person-row">
       {children}
     </div>
   );
