@@ -16,6 +16,10 @@ test("the people list is one keyboard stop: arrows and type-ahead move in it, En
   browser,
 }) => {
   const alice = await Person.signedUp(browser, "alice");
+  const refused: string[] = [];
+  alice.page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
+  });
   const others = [
     await Person.signedUp(browser, "bob"),
     await Person.signedUp(browser, "carol"),
@@ -68,6 +72,8 @@ test("the people list is one keyboard stop: arrows and type-ahead move in it, En
   await menu.getByRole("menuitem", { name: "Remove from buddies" }).click();
   await expect(alice.buddy(carol.handle)).toHaveCount(0);
   await expect(alice.conversation(bob.handle)).toBeVisible();
+  // React Aria's presses and menus run within the content policy (no inline style refused).
+  expect(refused).toEqual([]);
   for (const person of [alice, ...others]) await person.close();
 });
 

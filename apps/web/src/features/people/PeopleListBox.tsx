@@ -8,6 +8,7 @@ import { PersonSummary } from "./PersonSummary.tsx";
 import { filterPeople } from "./people.ts";
 import { usePeople } from "./usePeople.ts";
 import { usePersonActions } from "./usePersonActions.ts";
+import "../overlays/pressable-style.ts";
 
 /**
  * The people list as a React Aria list box: one Tab stop, arrow keys and type-ahead inside it,
