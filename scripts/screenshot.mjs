@@ -94,7 +94,7 @@ try {
   await say(me, "jonas", "Looks great so far, two small comments inline.");
   await people.jonas.getByText("two small comments").first().waitFor();
   await me
-    .getByRole("option", { name: "sam", exact: true })
+    .getByRole("option", { name: /^sam\s/ })
     .getByText(/Last seen/)
     .waitFor({ timeout: 20_000 });
 

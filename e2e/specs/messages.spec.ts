@@ -19,7 +19,7 @@ test("Alice and Bob converse, and Alice sees her message delivered, then read", 
   await expect(inList).toContainText("1 unread");
   await expect(inList).toContainText("Lunch at noon?");
   await expect(bob.page).toHaveTitle("(1) pim");
-  await inList.getByRole("link").click();
+  await inList.click();
   await expect(bob.message(alice.handle, "Lunch at noon?")).toBeVisible();
   await expect(inList).not.toContainText("unread");
   await expect(bob.page).toHaveTitle(`${alice.handle.toLowerCase()} – pim`);

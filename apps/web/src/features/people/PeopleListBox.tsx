@@ -1,7 +1,7 @@
 import { useNavigate } from "@tanstack/react-router";
 import { type ReactNode, useState } from "react";
 import { useLongPress } from "react-aria";
-import { ListBox, ListBoxItem, Text } from "react-aria-components";
+import { ListBox, ListBoxItem } from "react-aria-components";
 import { ActionMenu } from "../overlays/Overlays.tsx";
 import { usePlace } from "../shell/usePlace.ts";
 import { PersonSummary } from "./PersonSummary.tsx";
@@ -55,7 +55,7 @@ export default function PeopleListBox({ filter, onOpen }: { filter: string; onOp
             }}
           >
             <LongPress onLongPress={(element) => openMenu(row.handle, element)}>
-              <PersonSummary row={row} Label={Label} Description={Description} />
+              <PersonSummary row={row} />
             </LongPress>
           </ListBoxItem>
         ))}
@@ -64,22 +64,6 @@ export default function PeopleListBox({ filter, onOpen }: { filter: string; onOp
         <PersonMenu {...menu} key={menu.peer} onClose={() => setMenu({ ...menu, open: false })} />
       ) : null}
     </>
-  );
-}
-
-function Label({ className, children }: { className?: string; children: ReactNode }) {
-  return (
-    <Text slot="label" className={className}>
-      {children}
-    </Text>
-  );
-}
-
-function Description({ className, children }: { className?: string; children: ReactNode }) {
-  return (
-    <Text slot="description" className={className}>
-      {children}
-    </Text>
   );
 }
 

@@ -1,28 +1,15 @@
-import type { ComponentType, ReactNode } from "react";
 import { useNow } from "../../lib/useNow.ts";
 import { useHandle } from "../session/useSession.ts";
 import { Avatar } from "./Avatar.tsx";
 import type { PersonRow } from "./people.ts";
 import { buddyStateLabel, buddyTone, lastSeenLabel } from "./person-labels.ts";
 
-type Part = ComponentType<{ className?: string; children: ReactNode }>;
-const Span: Part = ({ className, children }) => <span className={className}>{children}</span>;
-
 /**
  * What the list shows of a person: avatar with presence dot, handle, time of the last message,
- * its preview (or their note, or their state), and the unread count. `Label` and `Description`
- * wrap the handle and the rest, so the list box can name each option by its handle and describe
- * it by the rest (React Aria's Text slots).
+ * its preview (or their note, or their state), and the unread count. All of it is the option's
+ * name, which so starts with the handle and says what the eye sees (WCAG 2.5.3, label in name).
  */
-export function PersonSummary({
-  row,
-  Label = Span,
-  Description = Span,
-}: {
-  row: PersonRow;
-  Label?: Part;
-  Description?: Part;
-}) {
+export function PersonSummary({ row }: { row: PersonRow }) {
   const me = useHandle();
   const now = useNow(30_000);
   const { buddy, conversation } = row;
@@ -41,10 +28,10 @@ export function PersonSummary({
       <Avatar handle={row.handle} tone={buddyTone(buddy) ?? undefined} />
       <span className="person-text">
         <span className="person-top">
-          <Label className="handle">{row.handle}</Label>
+          <span className="handle">{row.handle}</span>
           {last ? <time className="when">{shortTime(last.sentAt, now)}</time> : null}
         </span>
-        <Description className="person-bottom">
+        <span className="person-bottom">
           <span className="secondary">{secondary}</span>
           {unread > 0 ? (
             <span className="badge">
@@ -58,7 +45,7 @@ export function PersonSummary({
             {note && last ? `, note: ${note}` : ""}
             {seen && secondary !== seen ? `, ${seen}` : ""}
           </span>
-        </Description>
+        </span>
       </span>
     </>
   );
