@@ -65,6 +65,10 @@ for (const theme of ["light", "dark"] as const) {
     await expect(alice.page.getByRole("menu")).toBeVisible();
     problems.push(...(await seriousProblems(alice.page, "message actions")));
     await alice.page.keyboard.press("Escape");
+    await alice.buddy(bob.handle).click({ button: "right" });
+    await expect(alice.page.getByRole("menu", { name: `Actions for ${bobHandle}` })).toBeVisible();
+    problems.push(...(await seriousProblems(alice.page, "a person's actions in the list")));
+    await alice.page.keyboard.press("Escape");
     await alice.openStatusMenu();
     problems.push(...(await seriousProblems(alice.page, "status menu")));
     await alice.closeStatusMenu();
