@@ -112,7 +112,7 @@ try {
 
     await me.setViewportSize({ width: 390, height: 780 });
     await me.goto(origin);
-    await me.getByRole("list", { name: "People" }).waitFor();
+    await me.getByRole("listbox", { name: "People" }).waitFor();
     await me.waitForTimeout(300);
     await me.screenshot({ path: join(root, `docs/phone-${theme}.png`) });
     console.log(`wrote docs/phone-${theme}.png`);
