@@ -72,6 +72,19 @@ test("the people list is one keyboard stop: arrows and type-ahead move in it, En
   await menu.getByRole("menuitem", { name: "Remove from buddies" }).click();
   await expect(alice.buddy(carol.handle)).toHaveCount(0);
   await expect(alice.conversation(bob.handle)).toBeVisible();
+
+  // From the keyboard, the context-menu key opens the same menu; Escape in the list closes the
+  // open conversation, and the keyboard stays on the person.
+  await alice.buddy(bob.handle).focus();
+  await page.keyboard.press("Shift+F10");
+  await expect(page.getByRole("menu", { name: `Actions for ${bob.handle.toLowerCase()}` })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("menu")).toHaveCount(0);
+  await expect(alice.buddy(bob.handle)).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(alice.conversation(bob.handle)).toHaveCount(0);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(alice.buddy(bob.handle)).toBeFocused();
   // React Aria's presses and menus run within the content policy (no inline style refused).
   expect(refused).toEqual([]);
   for (const person of [alice, ...others]) await person.close();
