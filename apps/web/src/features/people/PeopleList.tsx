@@ -54,7 +54,7 @@ export function PeopleList() {
       ) : null}
       {rows.length > 0 ? (
         <Suspense fallback={<PeopleRows filter={typed} />}>
-          <PeopleListBox filter={typed} onOpen={() => setTyped("")} />
+          <PeopleListBox filter={typed} onOpen={() => setTyped("")} Summary={PersonSummary} />
         </Suspense>
       ) : null}
       {rows.length > 0 && shown.length === 0 && typed.trim() ? (
