@@ -94,7 +94,7 @@ try {
   await say(me, "jonas", "Looks great so far, two small comments inline.");
   await people.jonas.getByText("two small comments").first().waitFor();
   await me
-    .getByRole("listitem", { name: "sam" })
+    .getByRole("option", { name: /^sam\s/ })
     .getByText(/Last seen/)
     .waitFor({ timeout: 20_000 });
 
@@ -112,7 +112,7 @@ try {
 
     await me.setViewportSize({ width: 390, height: 780 });
     await me.goto(origin);
-    await me.getByRole("list", { name: "People" }).waitFor();
+    await me.getByRole("listbox", { name: "People" }).waitFor();
     await me.waitForTimeout(300);
     await me.screenshot({ path: join(root, `docs/phone-${theme}.png`) });
     console.log(`wrote docs/phone-${theme}.png`);

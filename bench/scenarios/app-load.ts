@@ -32,7 +32,7 @@ export type AppLoadResult = {
  */
 const MARK_FIRST_BUDDY = `{
   const observer = new MutationObserver(() => {
-    if (!document.querySelector('ul[aria-label="People"] > li')) return;
+    if (!document.querySelector('[role="listbox"][aria-label="People"] [role="option"]')) return;
     performance.mark("pim:first-buddy");
     observer.disconnect();
   });
@@ -46,7 +46,7 @@ async function visit(page: Page, origin: string): Promise<Visit> {
   const startedAt = Date.now();
   // Waits for the list, not for the load event (the list may well come first).
   await page.goto(`${origin}/`, { waitUntil: "commit" });
-  await page.getByRole("list", { name: "People" }).getByRole("listitem").first().waitFor({ timeout: 15_000 });
+  await page.getByRole("listbox", { name: "People" }).getByRole("option").first().waitFor({ timeout: 15_000 });
   const wallMs = Date.now() - startedAt;
   const { pageMs, scripts } = await page.evaluate(() => {
     const mark = performance.getEntriesByName("pim:first-buddy")[0];

@@ -65,6 +65,10 @@ for (const theme of ["light", "dark"] as const) {
     await expect(alice.page.getByRole("menu")).toBeVisible();
     problems.push(...(await seriousProblems(alice.page, "message actions")));
     await alice.page.keyboard.press("Escape");
+    await alice.buddy(bob.handle).click({ button: "right" });
+    await expect(alice.page.getByRole("menu", { name: `Actions for ${bobHandle}` })).toBeVisible();
+    problems.push(...(await seriousProblems(alice.page, "a person's actions in the list")));
+    await alice.page.keyboard.press("Escape");
     await alice.openStatusMenu();
     problems.push(...(await seriousProblems(alice.page, "status menu")));
     await alice.closeStatusMenu();
@@ -130,7 +134,7 @@ test("everything is reachable by keyboard, with a visible focus", async ({ brows
   await expect(alice.me()).toBeFocused();
   expect(await focusShows()).toBe("visible");
   // The person in the list opens with Enter, and the composer has the keyboard.
-  await alice.buddy(bob.handle).getByRole("link").focus();
+  await alice.buddy(bob.handle).focus();
   await page.keyboard.press("Enter");
   await expect(
     alice.conversation(bob.handle).getByLabel(`Message to ${bob.handle.toLowerCase()}`),

@@ -19,7 +19,7 @@ test("Alice and Bob converse, and Alice sees her message delivered, then read", 
   await expect(inList).toContainText("1 unread");
   await expect(inList).toContainText("Lunch at noon?");
   await expect(bob.page).toHaveTitle("(1) pim");
-  await inList.getByRole("link").click();
+  await inList.click();
   await expect(bob.message(alice.handle, "Lunch at noon?")).toBeVisible();
   await expect(inList).not.toContainText("unread");
   await expect(bob.page).toHaveTitle(`${alice.handle.toLowerCase()} – pim`);
@@ -46,7 +46,7 @@ test("a message to a signed-out Bob is waiting for him when he signs in", async 
   await bob.page.getByRole("button", { name: "Sign in" }).click();
   await bob.expectSignedIn();
   await expect(bob.buddy(alice.handle)).toContainText("1 unread");
-  await bob.buddy(alice.handle).getByRole("link").click();
+  await bob.buddy(alice.handle).click();
   await expect(bob.message(alice.handle, "Call me when you are back")).toBeVisible();
   await alice.close();
   await bob.close();

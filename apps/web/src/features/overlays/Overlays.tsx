@@ -1,5 +1,6 @@
 import type { ReactNode, RefObject } from "react";
 import { Dialog, Menu, MenuItem, Popover } from "react-aria-components";
+import "./pressable-style.ts";
 
 /**
  * The overlays (React Aria Components): loaded after the first screen (lazy-overlays.tsx), since

@@ -1,15 +1,18 @@
 import { canonicalHandle, HandleSchema } from "@pim/protocol";
 import { Link } from "@tanstack/react-router";
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { ApiError } from "../../lib/api.ts";
-import { useNow } from "../../lib/useNow.ts";
 import { useAddBuddy } from "../buddies/useBuddies.ts";
 import { useHandle } from "../session/useSession.ts";
-import { useOpenPeer } from "../shell/usePlace.ts";
-import { Avatar } from "./Avatar.tsx";
+import { PersonSummary } from "./PersonSummary.tsx";
 import { filterPeople, type PersonRow } from "./people.ts";
-import { buddyStateLabel, buddyTone, lastSeenLabel } from "./person-labels.ts";
 import { usePeople } from "./usePeople.ts";
+
+// The list box is React Aria, which the first screen's code leaves out (decision 23). Its fetch
+// starts as this module runs, beside the first render, not after it; until it is in, the same
+// rows are shown as they look.
+const listBox = import("./PeopleListBox.tsx");
+const PeopleListBox = lazy(() => listBox);
 
 /** One list of people: buddies and conversations, with a search box that also adds anyone. */
 export function PeopleList() {
@@ -50,11 +53,9 @@ export function PeopleList() {
         </p>
       ) : null}
       {rows.length > 0 ? (
-        <ul aria-label="People" className="people-list">
-          {shown.map((row) => (
-            <PersonItem key={row.handle} row={row} onOpen={() => setTyped("")} />
-          ))}
-        </ul>
+        <Suspense fallback={<PeopleRows filter={typed} />}>
+          <PeopleListBox filter={typed} onOpen={() => setTyped("")} Summary={PersonSummary} />
+        </Suspense>
       ) : null}
       {rows.length > 0 && shown.length === 0 && typed.trim() ? (
         <p className="hint pad">No one in your list matches “{typed.trim()}”.</p>
@@ -63,64 +64,20 @@ export function PeopleList() {
   );
 }
 
-function PersonItem({ row, onOpen }: { row: PersonRow; onOpen: () => void }) {
-  const me = useHandle();
-  const open = useOpenPeer();
-  const now = useNow(30_000);
-  const { buddy, conversation } = row;
-  const last = conversation?.last;
-  const state = buddy ? buddyStateLabel(buddy) : null;
-  const seen = lastSeenLabel(buddy, now);
-  const note = buddy?.view?.note;
-  const secondary = last
-    ? `${last.from === me ? "You: " : ""}${last.text.slice(0, 120)}`
-    : note
-      ? `“${note}”`
-      : (seen ?? state ?? "");
-  const unread = conversation?.unread ?? 0;
+/** The rows as they look, while the list box's code is on its way (a moment, once per visit). */
+function PeopleRows({ filter }: { filter: string }) {
+  const { rows } = usePeople();
   return (
-    <li aria-label={row.handle} className={`person ${unread > 0 ? "has-unread" : ""}`}>
-      <Link
-        to="/chat/$peer"
-        params={{ peer: row.handle }}
-        aria-current={open === row.handle ? "page" : undefined}
-        className="person-link"
-        onClick={onOpen}
-      >
-        <Avatar handle={row.handle} tone={buddyTone(buddy) ?? undefined} />
-        <span className="person-text">
-          <span className="person-top">
-            <span className="handle">{row.handle}</span>
-            {last ? <time className="when">{shortTime(last.sentAt, now)}</time> : null}
-          </span>
-          <span className="person-bottom">
-            <span className="secondary">{secondary}</span>
-            {unread > 0 ? (
-              <span className="badge">
-                {unread}
-                <span className="visually-hidden"> unread</span>
-              </span>
-            ) : null}
-          </span>
-          {/* The rest of what I know of them, for screen readers (the dot says it to the eye). */}
-          <span className="visually-hidden">
-            {state ? `, ${state}` : ""}
-            {note && last ? `, note: ${note}` : ""}
-            {seen && secondary !== seen ? `, ${seen}` : ""}
-          </span>
-        </span>
-      </Link>
-    </li>
+    <ul className="people-list" aria-busy="true" aria-label="People">
+      {filterPeople(rows, filter).map((row) => (
+        <li key={row.handle} className={`person ${(row.conversation?.unread ?? 0) > 0 ? "has-unread" : ""}`}>
+          <div className="person-row">
+            <PersonSummary row={row} />
+          </div>
+        </li>
+      ))}
+    </ul>
   );
-}
-
-/** 14:05 today, "Mon" this week, else a short date. */
-function shortTime(at: number, now: number): string {
-  const date = new Date(at);
-  if (now - at < 86_400_000 && date.getDate() === new Date(now).getDate())
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  if (now - at < 6 * 86_400_000) return date.toLocaleDateString([], { weekday: "short" });
-  return date.toLocaleDateString([], { day: "numeric", month: "short" });
 }
 
 /** A handle typed in the search box that is not (yet) a buddy: write to them, or add them. */

@@ -16,6 +16,7 @@ import {
 } from "react-aria-components";
 import { usePeople } from "../people/usePeople.ts";
 import type { SwitcherState } from "./useKeyboardShortcuts.ts";
+import "../overlays/pressable-style.ts";
 
 /** Places the switcher offers besides people (settings pages are named here, loaded on opening). */
 const PLACES: readonly { id: string; label: string; to: string; page?: string }[] = [

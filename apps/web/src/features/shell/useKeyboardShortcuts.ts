@@ -21,26 +21,30 @@ export function useKeyboardShortcuts(): SwitcherState {
   latest.current = { rows, peer, place };
 
   useEffect(() => {
+    // Alt+arrows are read before anything on the page (the people list box would take the arrow).
+    function onKeyDownFirst(event: KeyboardEvent) {
+      if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+      const { rows, peer } = latest.current;
+      if (rows.length === 0) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const here = rows.findIndex((r) => r.handle === peer);
+      const step = event.key === "ArrowUp" ? -1 : 1;
+      const next = here === -1 ? (step === 1 ? 0 : rows.length - 1) : here + step;
+      const row = rows[Math.max(0, Math.min(rows.length - 1, next))];
+      if (row && row.handle !== peer) void navigate({ to: "/chat/$peer", params: { peer: row.handle } });
+    }
     function onKeyDown(event: KeyboardEvent) {
       if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "k") {
         event.preventDefault();
         setOpen((was) => !was);
         return;
       }
-      if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
-        const { rows, peer } = latest.current;
-        if (rows.length === 0) return;
-        event.preventDefault();
-        const here = rows.findIndex((r) => r.handle === peer);
-        const step = event.key === "ArrowUp" ? -1 : 1;
-        const next = here === -1 ? (step === 1 ? 0 : rows.length - 1) : here + step;
-        const row = rows[Math.max(0, Math.min(rows.length - 1, next))];
-        if (row && row.handle !== peer) void navigate({ to: "/chat/$peer", params: { peer: row.handle } });
-        return;
-      }
       if (event.key === "Escape" && !event.defaultPrevented) {
         const target = event.target as HTMLElement | null;
-        if (target?.closest("[role=dialog], [role=menu], [role=listbox]")) return;
+        // A dialog, a menu or the switcher's list closes itself; the people list is the app's.
+        const own = target?.closest("[role=dialog], [role=menu], [role=listbox]");
+        if (own && own.getAttribute("aria-label") !== "People") return;
         if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement) {
           if (target.value !== "") return;
         }
@@ -48,15 +52,19 @@ export function useKeyboardShortcuts(): SwitcherState {
         if (place.kind === "home") return;
         void navigate({ to: "/" }).then(() => {
           // The keyboard goes on from the person just closed, in the list.
-          const link = peer
-            ? document.querySelector<HTMLElement>(`.people-list li[aria-label="${CSS.escape(peer)}"] a`)
+          const option = peer
+            ? document.querySelector<HTMLElement>(`.people-list [data-handle="${CSS.escape(peer)}"]`)
             : null;
-          (link ?? document.getElementById("people-search"))?.focus();
+          (option ?? document.getElementById("people-search"))?.focus();
         });
       }
     }
+    window.addEventListener("keydown", onKeyDownFirst, { capture: true });
     window.addEventListener("keydown", onKeyDown);
-    return () => window.removeEventListener("keydown", onKeyDown);
+    return () => {
+      window.removeEventListener("keydown", onKeyDownFirst, { capture: true });
+      window.removeEventListener("keydown", onKeyDown);
+    };
   }, [navigate]);
 
   return { open, setOpen };
