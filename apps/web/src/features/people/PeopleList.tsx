@@ -8,11 +8,10 @@ import { PersonSummary } from "./PersonSummary.tsx";
 import { filterPeople, type PersonRow } from "./people.ts";
 import { usePeople } from "./usePeople.ts";
 
-// The list box is React Aria, which the first screen's code leaves out (decision 23). Its fetch
-// starts as this module runs, beside the first render, not after it; until it is in, the same
-// rows are shown as they look.
-const listBox = import("./PeopleListBox.tsx");
-const PeopleListBox = lazy(() => listBox);
+// The list box is React Aria, which the first screen's code leaves out (decision 23). The first
+// screen shows the rows as plain links (usable, with no arrows or type-ahead yet); the list box's
+// code is fetched once they are on screen, and takes over the same rows.
+const PeopleListBox = lazy(() => import("./PeopleListBox.tsx"));
 
 /** One list of people: buddies and conversations, with a search box that also adds anyone. */
 export function PeopleList() {
@@ -24,6 +23,13 @@ export function PeopleList() {
     if (document.activeElement === document.body) search.current?.focus();
   }, []);
   const shown = filterPeople(rows, typed);
+  const [enhanced, setEnhanced] = useState(false);
+  useEffect(() => {
+    if (enhanced || rows.length === 0) return;
+    // After the plain rows are painted, so the list box's code is not on the first screen's path.
+    const timer = setTimeout(() => setEnhanced(true), 0);
+    return () => clearTimeout(timer);
+  }, [enhanced, rows.length]);
   return (
     <div className="people">
       <div className="search">
@@ -52,7 +58,8 @@ export function PeopleList() {
           No one here yet. Type someone's handle above to add them or write to them.
         </p>
       ) : null}
-      {rows.length > 0 ? (
+      {rows.length > 0 && !enhanced ? <PeopleRows filter={typed} /> : null}
+      {rows.length > 0 && enhanced ? (
         <Suspense fallback={<PeopleRows filter={typed} />}>
           <PeopleListBox filter={typed} onOpen={() => setTyped("")} Summary={PersonSummary} />
         </Suspense>
@@ -64,16 +71,19 @@ export function PeopleList() {
   );
 }
 
-/** The rows as they look, while the list box's code is on its way (a moment, once per visit). */
+/**
+ * The rows as plain links while the list box's code is on its way (a moment, once per visit):
+ * the first screen is usable without React Aria, which then takes over the same rows.
+ */
 function PeopleRows({ filter }: { filter: string }) {
   const { rows } = usePeople();
   return (
-    <ul className="people-list" aria-busy="true" aria-label="People">
+    <ul className="people-list" aria-label="People">
       {filterPeople(rows, filter).map((row) => (
         <li key={row.handle} className={`person ${(row.conversation?.unread ?? 0) > 0 ? "has-unread" : ""}`}>
-          <div className="person-row">
+          <Link to="/chat/$peer" params={{ peer: row.handle }} className="person-row">
             <PersonSummary row={row} />
-          </div>
+          </Link>
         </li>
       ))}
     </ul>
