@@ -435,6 +435,17 @@ export default class UserRoom implements Party.Server {
         return;
       }
       console.error(`handling a ${decoded.value.type} failed`, error);
+      if (decoded.value.type === "message.send") {
+        // Answered, so the tab does not show it "Sending…" for ever; a retry keeps its id, and
+        // the rooms recognize an id they hold, so whatever part went through is not doubled.
+        send(connection, {
+          type: "message.ack",
+          id: decoded.value.id,
+          state: "failed",
+          reason: "Not sent: something went wrong on our side. Try again.",
+        });
+        return;
+      }
       send(connection, { type: "error", code: "internal", message: "Something went wrong on our side." });
     }
   }

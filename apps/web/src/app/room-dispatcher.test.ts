@@ -34,6 +34,7 @@ function fakeSocket() {
       return true;
     },
     queue: (message) => void sent.push(message),
+    reconnect: () => undefined,
     close: () => {
       closed = true;
     },

@@ -23,6 +23,7 @@ import { announce } from "../features/shell/announcements.ts";
 import { watchIdle } from "../lib/idle.ts";
 import type { SendToRoom } from "../lib/room-sender.ts";
 import { openRoomSocket, type RoomSocket } from "../lib/room-socket.ts";
+import { watchLiveness } from "../lib/socket-liveness.ts";
 
 /**
  * The one module that knows every feature: it turns the room's events into the query cache each
@@ -185,10 +186,22 @@ export function followRoom(options: {
       checking = false;
     }
   };
-  const send: SendToRoom = (message) => greeted && !disposed && socket.send(message);
+  // A message waiting for its acknowledgement on a socket that carries nothing is not left
+  // "Sending…": the room is pinged, and the socket reconnected if it does not answer.
+  const liveness = watchLiveness({
+    waiting: () => greeted && unsent(handle).some((entry) => entry.state === "sending"),
+    ping: () => socket.send({ type: "ping" }),
+    reconnect: () => socket.reconnect(),
+  });
+  const send: SendToRoom = (message) => {
+    const sent = greeted && !disposed && socket.send(message);
+    if (sent && message.type === "message.send") liveness.sent();
+    return sent;
+  };
 
   const unsubscribe = [
     socket.on("message", (message) => {
+      liveness.heard();
       applyServerMessage(queryClient, handle, message);
       if (message.type !== "hello") return;
       greeted = true;
@@ -212,6 +225,7 @@ export function followRoom(options: {
   ];
   function dispose() {
     disposed = true;
+    liveness.stop();
     for (const undo of unsubscribe) undo();
     socket.close(); // stops reconnecting
   }

@@ -25,6 +25,8 @@ export type RoomSocket = {
   send(message: ClientMessage): boolean;
   /** Sends now, or as soon as the socket is open again (for state the room should end up with). */
   queue(message: ClientMessage): void;
+  /** Drops this connection and opens a new one (it looked open but carried nothing). */
+  reconnect(): void;
   /** Closes for good: no more reconnecting. */
   close(): void;
 };
@@ -57,6 +59,7 @@ export function openRoomSocket(handle: string, device: string): RoomSocket {
       return true;
     },
     queue: (message) => socket.send(JSON.stringify(message)), // partysocket holds it until open
+    reconnect: () => socket.reconnect(),
     close: () => socket.close(),
   };
 }
