@@ -31,7 +31,7 @@ const USAGE = `usage: npm run bench -- [options]
                               runs, the bare room-to-room ones with fanout and messages);
                               the README is then left as it is
   --ops-reps N                repetitions of each operation in the ops stage (default 20)
-  --ops-buddies A,B           the two buddy counts ops measures, for a line (default 2,10)
+  --ops-buddies A,B           the two buddy counts ops measures, for a line (default 5,20)
   --smoke                     a few seconds at tiny sizes (what npm test runs)
   --out DIR                   where results go (default bench/results)
   --no-readme                 do not update the README table
@@ -94,11 +94,11 @@ const messageRates = (typeof values.rates === "string" ? values.rates : smoke ? 
   .map((s) => positiveInt("rates", s.trim(), 0));
 const imUsers = positiveInt("im-users", values["im-users"] as string | undefined, smoke ? 10 : 200);
 const opsReps = positiveInt("ops-reps", values["ops-reps"] as string | undefined, smoke ? 2 : 20);
-const opsBuddies = (typeof values["ops-buddies"] === "string" ? values["ops-buddies"] : smoke ? "1,2" : "2,10")
+const opsBuddies = (typeof values["ops-buddies"] === "string" ? values["ops-buddies"] : smoke ? "1,2" : "5,20")
   .split(",")
   .map((s) => positiveInt("ops-buddies", s.trim(), 0));
 if (opsBuddies.length !== 2 || opsBuddies[0] === opsBuddies[1])
-  fail("--ops-buddies takes two different buddy counts, such as 2,10");
+  fail("--ops-buddies takes two different buddy counts, such as 5,20");
 const STAGES = ["messages", "fanout", "storm", "connections", "app"] as const;
 /** Stages that run only when `--only` names them. */
 const ASKED_STAGES = ["ops"] as const;

@@ -61,7 +61,38 @@ type World = {
   /** Each buddy's open tab, by handle. */
   tabs: Map<string, TestSocket>;
   actorTab: TestSocket | null;
+  /** The seq of the message `messageRead` is to read. */
+  unread: number;
 };
+
+/** The actor sends `text` to `to`; resolves with its place in `to`'s room once stored there and acknowledged. */
+async function deliver(world: World, to: Session, text: string): Promise<number> {
+  const actorTab = await ensureTab(world);
+  const id = randomUUID();
+  const tab = world.tabs.get(to.handle) as TestSocket;
+  let seq = 0;
+  const stored = arrival(tab, (m) => {
+    if (m.type !== "message.stored" || m.message.id !== id) return false;
+    seq = m.message.seq;
+    return true;
+  });
+  const acked = arrival(actorTab, (m) => m.type === "message.ack" && m.id === id);
+  actorTab.send({ type: "message.send", id, to: to.handle, text });
+  await Promise.all([stored, acked]);
+  return seq;
+}
+
+/** The actor's tab, opened (untimed) if it is not open. */
+async function ensureTab(world: World): Promise<TestSocket> {
+  if (!world.actorTab) {
+    world.actorTab = await openTab(world.server, world.actor);
+    await world.actorTab.next("buddies");
+  }
+  return world.actorTab;
+}
+
+/** A pause longer than the coalescing window, so each change is notified on its own. */
+const pastCoalescing = () => sleep(DEFAULT_COALESCE_POLICY.windowMs + 100);
 
 /** Every buddy's tab sees the actor's presence change as `match` says. */
 function buddiesSee(world: World, match: (m: Extract<ServerMessage, { type: "buddy.updated" }>) => boolean) {
@@ -88,7 +119,7 @@ const OPERATIONS: Record<OpName, Operation> = {
     prepare: async (world) => {
       world.actorTab?.close();
       world.actorTab = null;
-      await sleep(DEFAULT_COALESCE_POLICY.windowMs + 100);
+      await pastCoalescing();
     },
     run: async (world) => {
       const seen = buddiesSee(world, (m) => m.buddy.view?.status === "open");
@@ -100,11 +131,8 @@ const OPERATIONS: Record<OpName, Operation> = {
   },
   tabClose: {
     prepare: async (world) => {
-      if (!world.actorTab) {
-        world.actorTab = await openTab(world.server, world.actor);
-        await world.actorTab.next("buddies");
-      }
-      await sleep(DEFAULT_COALESCE_POLICY.windowMs + 100);
+      await ensureTab(world);
+      await pastCoalescing();
     },
     run: async (world) => {
       const seen = buddiesSee(world, (m) => m.buddy.view?.status === "closed");
@@ -114,7 +142,10 @@ const OPERATIONS: Record<OpName, Operation> = {
     },
   },
   presenceChange: {
-    prepare: () => sleep(DEFAULT_COALESCE_POLICY.windowMs + 100),
+    prepare: async (world) => {
+      await ensureTab(world);
+      await pastCoalescing();
+    },
     run: async (world, i) => {
       const note = `ops ${i}`;
       const seen = buddiesSee(world, (m) => m.buddy.view?.note === note);
@@ -124,11 +155,8 @@ const OPERATIONS: Record<OpName, Operation> = {
   },
   deviceIdle: {
     prepare: async (world) => {
-      if (!world.actorTab) {
-        world.actorTab = await openTab(world.server, world.actor);
-        await world.actorTab.next("buddies");
-      }
-      await sleep(DEFAULT_COALESCE_POLICY.windowMs + 100);
+      await ensureTab(world);
+      await pastCoalescing();
     },
     run: async (world, i) => {
       const idle = i % 2 === 0;
@@ -138,27 +166,35 @@ const OPERATIONS: Record<OpName, Operation> = {
     },
   },
   messageSend: {
+    prepare: async (world) => {
+      await ensureTab(world);
+    },
     run: async (world, i) => {
-      const to = world.buddies[i % world.buddies.length] as Session;
-      const id = randomUUID();
-      const tab = world.tabs.get(to.handle) as TestSocket;
-      const stored = arrival(tab, (m) => m.type === "message.stored" && m.message.id === id);
-      const acked = arrival(world.actorTab as TestSocket, (m) => m.type === "message.ack" && m.id === id);
-      world.actorTab?.send({ type: "message.send", id, to: to.handle, text: `ops message ${i}` });
-      await Promise.all([stored, acked]);
+      await deliver(world, world.buddies[i % world.buddies.length] as Session, `ops message ${i}`);
     },
   },
   messageRead: {
+    // A buddy reads a message the actor has just sent (untimed): the receipt goes to the actor's room.
+    prepare: async (world, i) => {
+      const reader = world.buddies[i % world.buddies.length] as Session;
+      world.unread = await deliver(world, reader, `ops to read ${i}`);
+    },
     run: async (world, i) => {
-      // A buddy reads what the actor sent: the receipt goes back to the actor's room.
       const reader = world.buddies[i % world.buddies.length] as Session;
       const tab = world.tabs.get(reader.handle) as TestSocket;
-      const read = arrival(tab, (m) => m.type === "conversation.read" && m.conversation === world.actor.handle);
-      tab.send({ type: "message.read", conversation: world.actor.handle, upToSeq: 1_000_000 });
+      const upToSeq = world.unread;
+      const read = arrival(
+        tab,
+        (m) => m.type === "conversation.read" && m.conversation === world.actor.handle && m.upToSeq >= upToSeq,
+      );
+      tab.send({ type: "message.read", conversation: world.actor.handle, upToSeq });
       await read;
     },
   },
   typing: {
+    prepare: async (world) => {
+      await ensureTab(world);
+    },
     run: async (world, i) => {
       const to = world.buddies[i % world.buddies.length] as Session;
       const tab = world.tabs.get(to.handle) as TestSocket;
@@ -188,7 +224,7 @@ async function world(server: TestServer, count: number): Promise<World> {
     await tab.next("buddies");
     tabs.set(b.handle, tab);
   });
-  return { server, actor, buddies, tabs, actorTab: null };
+  return { server, actor, buddies, tabs, actorTab: null, unread: 0 };
 }
 
 /** Measures every operation `reps` times for a principal with `count` buddies. */
