@@ -9,6 +9,7 @@ import { BENCH_VARS } from "./bench-vars.ts";
 import { within } from "./deadline.ts";
 import { rebuildWatch } from "./rebuild-watch.ts";
 import { type BenchResults, toMarkdown, updateReadme } from "./report.ts";
+import { OPS_VARS, ops } from "./scale/ops-stage.ts";
 import { appLoad } from "./scenarios/app-load.ts";
 import { bareFanout, bareRelay } from "./scenarios/bare.ts";
 import { baseline } from "./scenarios/baseline.ts";
@@ -16,7 +17,6 @@ import { connections } from "./scenarios/connections.ts";
 import { fanout } from "./scenarios/fanout.ts";
 import { messages } from "./scenarios/messages.ts";
 import { storm } from "./scenarios/storm.ts";
-import { OPS_VARS, ops } from "./scale/ops-stage.ts";
 import { killGroups, partykitChildren } from "./server-processes.ts";
 
 const USAGE = `usage: npm run bench -- [options]
@@ -94,7 +94,9 @@ const messageRates = (typeof values.rates === "string" ? values.rates : smoke ? 
   .map((s) => positiveInt("rates", s.trim(), 0));
 const imUsers = positiveInt("im-users", values["im-users"] as string | undefined, smoke ? 10 : 200);
 const opsReps = positiveInt("ops-reps", values["ops-reps"] as string | undefined, smoke ? 2 : 20);
-const opsBuddies = (typeof values["ops-buddies"] === "string" ? values["ops-buddies"] : smoke ? "1,2" : "5,20")
+const opsBuddies = (
+  typeof values["ops-buddies"] === "string" ? values["ops-buddies"] : smoke ? "1,2" : "5,20"
+)
   .split(",")
   .map((s) => positiveInt("ops-buddies", s.trim(), 0));
 if (opsBuddies.length !== 2 || opsBuddies[0] === opsBuddies[1])
@@ -377,7 +379,10 @@ try {
       () => ops(server as TestServer, opsReps, opsBuddies as [number, number], (line) => console.log(line)),
     );
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, smoke ? "ops-smoke.json" : "ops.json"), `${JSON.stringify(measured, null, 2)}\n`);
+    writeFileSync(
+      join(outDir, smoke ? "ops-smoke.json" : "ops.json"),
+      `${JSON.stringify(measured, null, 2)}\n`,
+    );
   }
   if (runs("messages") && !smoke && !values["no-tmpfs"] && existsSync(TMPFS)) {
     // The same messages with the disk taken out: local workerd commits each room's storage

@@ -1,10 +1,15 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { COST_FIELDS, OPS, type OpsFile } from "./op-cost.ts";
 import type { Pricing } from "./model.ts";
+import { COST_FIELDS, OPS, type OpsFile } from "./op-cost.ts";
 
 const count = z.number().finite().nonnegative();
-const OpCostSchema = z.object(Object.fromEntries(COST_FIELDS.map((field) => [field, count])) as Record<(typeof COST_FIELDS)[number], typeof count>);
+const OpCostSchema = z.object(
+  Object.fromEntries(COST_FIELDS.map((field) => [field, count])) as Record<
+    (typeof COST_FIELDS)[number],
+    typeof count
+  >,
+);
 const CostLineSchema = z.object({ base: OpCostSchema, perBuddy: OpCostSchema });
 
 /** What `npm run bench -- --only ops` writes. */
@@ -12,8 +17,18 @@ export const OpsFileSchema = z.object({
   date: z.string(),
   buddies: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
   reps: z.number().int().positive(),
-  measured: z.object(Object.fromEntries(OPS.map((op) => [op, z.record(z.string(), OpCostSchema)])) as Record<(typeof OPS)[number], z.ZodRecord<z.ZodString, typeof OpCostSchema>>),
-  lines: z.object(Object.fromEntries(OPS.map((op) => [op, CostLineSchema])) as Record<(typeof OPS)[number], typeof CostLineSchema>),
+  measured: z.object(
+    Object.fromEntries(OPS.map((op) => [op, z.record(z.string(), OpCostSchema)])) as Record<
+      (typeof OPS)[number],
+      z.ZodRecord<z.ZodString, typeof OpCostSchema>
+    >,
+  ),
+  lines: z.object(
+    Object.fromEntries(OPS.map((op) => [op, CostLineSchema])) as Record<
+      (typeof OPS)[number],
+      typeof CostLineSchema
+    >,
+  ),
   notes: z.array(z.string()),
 });
 
@@ -64,7 +79,10 @@ export function readJson<T>(path: string, schema: z.ZodType<T>, what: string): T
     throw new Error(`could not read ${what} from ${path}: ${(error as Error).message}`);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${path} is not ${what}: ${parsed.error.issues[0]?.message ?? "invalid"} at ${parsed.error.issues[0]?.path.join(".")}`);
+  if (!parsed.success)
+    throw new Error(
+      `${path} is not ${what}: ${parsed.error.issues[0]?.message ?? "invalid"} at ${parsed.error.issues[0]?.path.join(".")}`,
+    );
   return parsed.data;
 }
 

@@ -1,4 +1,4 @@
-import { type CostLine, costAt, type OpCost, type OpName, OPS } from "./op-cost.ts";
+import { type CostLine, costAt, OPS, type OpCost, type OpName } from "./op-cost.ts";
 
 /** A principal's typical day, in operations (see `DEFAULT_PROFILE` and docs/scale.md). */
 export type UsageProfile = {
@@ -99,7 +99,10 @@ export const DAYS_PER_MONTH = 30;
 
 /** The operations' costs for this profile's number of buddies. */
 export function costsFor(lines: Record<OpName, CostLine>, buddies: number): Record<OpName, OpCost> {
-  return Object.fromEntries(OPS.map((name) => [name, costAt(lines[name], buddies)])) as Record<OpName, OpCost>;
+  return Object.fromEntries(OPS.map((name) => [name, costAt(lines[name], buddies)])) as Record<
+    OpName,
+    OpCost
+  >;
 }
 
 /** One principal's day: each operation's cost times how often it happens, and the residency. */
@@ -109,7 +112,8 @@ export function dailyUsage(
   residency: Residency,
   pricing: Pricing,
 ): DailyUsage {
-  const sum = (field: keyof OpCost) => OPS.reduce((total, name) => total + costs[name][field] * profile.perDay[name], 0);
+  const sum = (field: keyof OpCost) =>
+    OPS.reduce((total, name) => total + costs[name][field] * profile.perDay[name], 0);
   const requests = sum("requests");
   const framesIn = sum("framesIn");
   // Busy time: the principal's own room for the operation's whole time (its timers keep it awake),
@@ -253,13 +257,23 @@ export function hotspot(lines: Record<OpName, CostLine>, subscribers: number): H
 }
 
 /** A reconnect storm: every online principal opens a tab at once (a deploy restarts every room). */
-export type Storm = { principalsOnline: number; billedRequests: number; roomToRoom: number; cpuSeconds: number };
+export type Storm = {
+  principalsOnline: number;
+  billedRequests: number;
+  roomToRoom: number;
+  cpuSeconds: number;
+};
 
-export function reconnectStorm(costs: Record<OpName, OpCost>, principalsOnline: number, pricing: Pricing): Storm {
+export function reconnectStorm(
+  costs: Record<OpName, OpCost>,
+  principalsOnline: number,
+  pricing: Pricing,
+): Storm {
   const open = costs.tabOpen;
   return {
     principalsOnline,
-    billedRequests: principalsOnline * (open.requests + open.framesIn / pricing.compute.incomingFramesPerBilledRequest),
+    billedRequests:
+      principalsOnline * (open.requests + open.framesIn / pricing.compute.incomingFramesPerBilledRequest),
     roomToRoom: principalsOnline * open.roomToRoom,
     cpuSeconds: (principalsOnline * open.cpuMs) / 1000,
   };

@@ -79,7 +79,11 @@ export function perOperation(
   const per = (n: number) => n / reps;
   return {
     requests: per(
-      total.requestsFromOutside + total.requestsFromRooms + total.tabsOpened + total.channelsAccepted + total.alarms,
+      total.requestsFromOutside +
+        total.requestsFromRooms +
+        total.tabsOpened +
+        total.channelsAccepted +
+        total.alarms,
     ),
     framesIn: per(total.tabFramesIn + total.channelFramesIn),
     roomToRoom: per(total.roomCallsOut + total.channelsOpened + total.channelFramesOut),
@@ -102,7 +106,10 @@ export type CostLine = { base: OpCost; perBuddy: OpCost };
  * The line through the costs measured at two buddy counts. Counts never go below zero: a line
  * that would (noise in CPU or time) is held flat at the smaller measurement.
  */
-export function fitLine(a: { buddies: number; cost: OpCost }, b: { buddies: number; cost: OpCost }): CostLine {
+export function fitLine(
+  a: { buddies: number; cost: OpCost },
+  b: { buddies: number; cost: OpCost },
+): CostLine {
   if (a.buddies === b.buddies) throw new Error("two different buddy counts are needed for a line");
   const [lo, hi] = a.buddies < b.buddies ? [a, b] : [b, a];
   const base = zeroCost();

@@ -8,7 +8,7 @@ import type { TestServer } from "../../apps/server/test/harness/server.ts";
 import { within } from "../deadline.ts";
 import { createPrincipals, inBatches, openTab, setPresence, subscribe } from "../scenarios/population.ts";
 import { groupMembers } from "../server-processes.ts";
-import { fitLine, type OpCost, type OpName, type OpsFile, OPS, perOperation, sumRooms } from "./op-cost.ts";
+import { fitLine, OPS, type OpCost, type OpName, type OpsFile, perOperation, sumRooms } from "./op-cost.ts";
 
 /** The server's environment for this stage: metered, and every tab opened refreshes every buddy. */
 export const OPS_VARS: Record<string, string> = { PIM_METER: "1", BUDDY_REFRESH_EVERY_MS: "1" };
@@ -22,7 +22,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The workerd process that runs the rooms (its CPU is what operations cost the runtime). */
 function workerdPid(server: TestServer): number {
-  const workerd = groupMembers(server.pid ?? -1).find((p) => /\bworkerd\b/.test(p.args) && p.args.includes(" serve"));
+  const workerd = groupMembers(server.pid ?? -1).find(
+    (p) => /\bworkerd\b/.test(p.args) && p.args.includes(" serve"),
+  );
   if (!workerd) throw new Error("could not find the workerd process of partykit dev");
   return workerd.pid;
 }
@@ -107,7 +109,10 @@ function buddiesSee(world: World, match: (m: Extract<ServerMessage, { type: "bud
  * One repetition of each operation: sets up what it needs untimed (`prepare`), then performs it
  * and waits for its effect (`run`). The state each leaves is what the next expects.
  */
-type Operation = { prepare?: (world: World, i: number) => Promise<void>; run: (world: World, i: number) => Promise<void> };
+type Operation = {
+  prepare?: (world: World, i: number) => Promise<void>;
+  run: (world: World, i: number) => Promise<void>;
+};
 
 const OPERATIONS: Record<OpName, Operation> = {
   signIn: {
@@ -185,7 +190,8 @@ const OPERATIONS: Record<OpName, Operation> = {
       const upToSeq = world.unread;
       const read = arrival(
         tab,
-        (m) => m.type === "conversation.read" && m.conversation === world.actor.handle && m.upToSeq >= upToSeq,
+        (m) =>
+          m.type === "conversation.read" && m.conversation === world.actor.handle && m.upToSeq >= upToSeq,
       );
       tab.send({ type: "message.read", conversation: world.actor.handle, upToSeq });
       await read;
@@ -199,7 +205,10 @@ const OPERATIONS: Record<OpName, Operation> = {
       const to = world.buddies[i % world.buddies.length] as Session;
       const tab = world.tabs.get(to.handle) as TestSocket;
       const typing = i % 2 === 0;
-      const seen = arrival(tab, (m) => m.type === "typing" && m.from === world.actor.handle && m.typing === typing);
+      const seen = arrival(
+        tab,
+        (m) => m.type === "typing" && m.from === world.actor.handle && m.typing === typing,
+      );
       world.actorTab?.send({ type: "typing", to: to.handle, typing });
       await seen;
     },
@@ -250,7 +259,11 @@ async function measureAt(server: TestServer, count: number, reps: number, log: (
       await meter(server, "POST");
       const cpuBefore = cpuMs(pid);
       const started = performance.now();
-      await within(op.run(w, i), EFFECT_DEADLINE_MS, () => `${name} (${count} buddies) saw no effect in 30 s`);
+      await within(
+        op.run(w, i),
+        EFFECT_DEADLINE_MS,
+        () => `${name} (${count} buddies) saw no effect in 30 s`,
+      );
       wall += performance.now() - started;
       await sleep(SETTLE_MS);
       const elapsed = performance.now() - started;
@@ -261,7 +274,7 @@ async function measureAt(server: TestServer, count: number, reps: number, log: (
     }
     const sum = sumRooms(Object.assign({}, ...totals.map((rooms, i) => prefixed(rooms, i))));
     costs[name] = perOperation(sum.total, reps, { roomsTouched: touched, cpuMs: cpu, wallMs: wall });
-    log(`  ${name} with ${count} buddies: ${describe(costs[name])}`);
+    log(`  ${name} with ${count} buddies: ${summary(costs[name])}`);
   }
   for (const tab of [...w.tabs.values(), ...(w.actorTab ? [w.actorTab] : [])]) tab.close();
   return costs;
@@ -272,7 +285,7 @@ function prefixed(rooms: Record<string, MeterCounts>, i: number): Record<string,
   return Object.fromEntries(Object.entries(rooms).map(([id, counts]) => [`${i}:${id}`, counts]));
 }
 
-function describe(cost: OpCost): string {
+function summary(cost: OpCost): string {
   return `${cost.requests.toFixed(1)} requests, ${cost.framesIn.toFixed(1)} frames in, ${cost.writeUnits.toFixed(1)} write units, ${cost.cpuMs.toFixed(1)} ms CPU, ${cost.wallMs.toFixed(1)} ms`;
 }
 

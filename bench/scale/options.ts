@@ -1,5 +1,12 @@
 import { parseArgs } from "node:util";
-import { DEFAULT_PROFILE, RESIDENCIES, type Residency, STORAGE_BACKENDS, type StorageBackend, type UsageProfile } from "./model.ts";
+import {
+  DEFAULT_PROFILE,
+  RESIDENCIES,
+  type Residency,
+  STORAGE_BACKENDS,
+  type StorageBackend,
+  type UsageProfile,
+} from "./model.ts";
 
 export const USAGE = `usage: npm run scale -- [options]
   --principals N        population to price (default 1000000)
@@ -52,8 +59,16 @@ function number(
 const wholeOrZero = (n: number) => Number.isInteger(n) && n >= 0 && n <= 1_000_000;
 const NUMBERS = {
   principals: [1_000_000, (n: number) => Number.isInteger(n) && n >= 1 && n <= 1e10, "a whole number from 1"],
-  buddies: [DEFAULT_PROFILE.buddies, (n: number) => Number.isInteger(n) && n >= 0 && n <= 1000, "a whole number from 0 to 1000"],
-  "hours-online": [DEFAULT_PROFILE.hoursOnline, (n: number) => n >= 0 && n <= 24, "a number of hours from 0 to 24"],
+  buddies: [
+    DEFAULT_PROFILE.buddies,
+    (n: number) => Number.isInteger(n) && n >= 0 && n <= 1000,
+    "a whole number from 0 to 1000",
+  ],
+  "hours-online": [
+    DEFAULT_PROFILE.hoursOnline,
+    (n: number) => n >= 0 && n <= 24,
+    "a number of hours from 0 to 24",
+  ],
   "sign-ins": [DEFAULT_PROFILE.perDay.signIn, wholeOrZero, "a whole number, 0 or more"],
   tabs: [DEFAULT_PROFILE.perDay.tabOpen, wholeOrZero, "a whole number, 0 or more"],
   presence: [DEFAULT_PROFILE.perDay.presenceChange, wholeOrZero, "a whole number, 0 or more"],
@@ -98,7 +113,9 @@ export function parseOptions(argv: string[]): ParsedOptions {
   }
   const residency = str("residency") ?? "all";
   if (residency !== "all" && !(RESIDENCIES as readonly string[]).includes(residency))
-    return { error: `--residency takes as-built, online, hibernate or all, not ${JSON.stringify(residency)}` };
+    return {
+      error: `--residency takes as-built, online, hibernate or all, not ${JSON.stringify(residency)}`,
+    };
   const storage = str("storage") ?? "kv";
   if (!(STORAGE_BACKENDS as readonly string[]).includes(storage))
     return { error: `--storage takes kv or sqlite, not ${JSON.stringify(storage)}` };

@@ -11,7 +11,7 @@ import {
   storedBytes,
   type UsageProfile,
 } from "./model.ts";
-import { type OpCost, type OpName, OPS, type OpsFile } from "./op-cost.ts";
+import { OPS, type OpCost, type OpName, type OpsFile } from "./op-cost.ts";
 
 export type ScaleInput = {
   principals: number;
@@ -23,7 +23,13 @@ export type ScaleInput = {
 };
 
 export type ScaleFigures = {
-  input: { principals: number; profile: UsageProfile; storage: StorageBackend; opsDate: string; pricesRead: string };
+  input: {
+    principals: number;
+    profile: UsageProfile;
+    storage: StorageBackend;
+    opsDate: string;
+    pricesRead: string;
+  };
   perOperation: Record<OpName, OpCost>;
   day: ReturnType<typeof dailyUsage>;
   storedBytesEach: number;
