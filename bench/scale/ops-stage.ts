@@ -236,15 +236,27 @@ async function world(server: TestServer, count: number): Promise<World> {
   return { server, actor, buddies, tabs, actorTab: null, unread: 0 };
 }
 
+/** The runtime's CPU at rest, in ms per ms: the least of three one-second windows. */
+async function idleRate(pid: number): Promise<number> {
+  const rates: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const before = cpuMs(pid);
+    const at = performance.now();
+    await sleep(1_000);
+    rates.push(Math.max(0, (cpuMs(pid) - before) / (performance.now() - at)));
+  }
+  return Math.min(...rates);
+}
+
 /** Measures every operation `reps` times for a principal with `count` buddies. */
 async function measureAt(server: TestServer, count: number, reps: number, log: (line: string) => void) {
   const w = await world(server, count);
   const pid = workerdPid(server);
-  // What the runtime burns doing nothing (timers, its own polling), to take off each figure.
-  const idleStart = cpuMs(pid);
-  const idleAt = performance.now();
+  // What the runtime burns doing nothing (its own timers and polling), to take off each figure:
+  // the least of a few one-second windows, once the new world's own traffic has died down.
   await sleep(2_000);
-  const idlePerMs = Math.max(0, (cpuMs(pid) - idleStart) / (performance.now() - idleAt));
+  const idlePerMs = await idleRate(pid);
+  log(`  workerd at rest with ${count} buddies' tabs open: ${(idlePerMs * 1000).toFixed(1)} ms CPU a second`);
 
   const costs = {} as Record<OpName, OpCost>;
   for (const name of OPS) {
