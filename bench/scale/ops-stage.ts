@@ -311,18 +311,19 @@ export async function ops(
   [low, high]: [number, number],
   log: (line: string) => void = console.log,
 ): Promise<OpsFile> {
-  const measured = Object.fromEntries(OPS.map((name) => [name, {}])) as OpsFile["measured"];
-  for (const count of [low, high]) {
-    const costs = await measureAt(server, count, reps, log);
-    for (const name of OPS) measured[name][String(count)] = costs[name];
-  }
+  const byCount = new Map<number, Record<OpName, OpCost>>();
+  for (const count of [low, high]) byCount.set(count, await measureAt(server, count, reps, log));
+  const at = (count: number) => byCount.get(count) as Record<OpName, OpCost>;
+  const measured = Object.fromEntries(
+    OPS.map((name) => [
+      name,
+      Object.fromEntries([...byCount].map(([count, costs]) => [String(count), costs[name]])),
+    ]),
+  ) as OpsFile["measured"];
   const lines = Object.fromEntries(
     OPS.map((name) => [
       name,
-      fitLine(
-        { buddies: low, cost: measured[name][String(low)] as OpCost },
-        { buddies: high, cost: measured[name][String(high)] as OpCost },
-      ),
+      fitLine({ buddies: low, cost: at(low)[name] }, { buddies: high, cost: at(high)[name] }),
     ]),
   ) as OpsFile["lines"];
   return {
