@@ -89,9 +89,7 @@ export function meterFor(id: string): MeterCounts {
 
 /** A copy of every room's counts so far. */
 export function meterSnapshot(): Record<string, MeterCounts> {
-  const out: Record<string, MeterCounts> = Object.create(null);
-  for (const [id, counts] of registry) out[id] = { ...counts };
-  return out;
+  return Object.fromEntries([...registry].map(([id, counts]) => [id, { ...counts }]));
 }
 
 /** Starts every room's counts again from zero (the rooms keep their meter objects). */
@@ -139,7 +137,8 @@ export function meteredStorage(storage: Party.Storage, counts: MeterCounts): Par
       return value;
     },
     async list(options?: unknown) {
-      const found = (await (storage.list as (o?: unknown) => Promise<Map<string, unknown>>)(options)) ?? new Map();
+      const found =
+        (await (storage.list as (o?: unknown) => Promise<Map<string, unknown>>)(options)) ?? new Map();
       let bytes = 0;
       for (const [key, value] of found) bytes += key.length + sizeOf(value);
       counts.listCalls++;
@@ -150,7 +149,8 @@ export function meteredStorage(storage: Party.Storage, counts: MeterCounts): Par
     },
     put(keyOrEntries: string | Record<string, unknown>, value?: unknown, options?: unknown) {
       counts.putCalls++;
-      const entries = typeof keyOrEntries === "string" ? [[keyOrEntries, value] as const] : Object.entries(keyOrEntries);
+      const entries =
+        typeof keyOrEntries === "string" ? [[keyOrEntries, value] as const] : Object.entries(keyOrEntries);
       for (const [key, entry] of entries) {
         const bytes = key.length + sizeOf(entry);
         counts.keysWritten++;
@@ -182,7 +182,10 @@ export function meteredStorage(storage: Party.Storage, counts: MeterCounts): Par
 type Stub = Party.Stub;
 
 /** `parties`, counting every call this room makes to another room and every frame on a channel. */
-export function meteredParties(parties: Party.Context["parties"], counts: MeterCounts): Party.Context["parties"] {
+export function meteredParties(
+  parties: Party.Context["parties"],
+  counts: MeterCounts,
+): Party.Context["parties"] {
   return new Proxy(parties, {
     get(target, name, receiver) {
       const party = Reflect.get(target, name, receiver) as { get(id: string): Stub } | undefined;

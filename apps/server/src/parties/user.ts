@@ -25,6 +25,7 @@ import { createRoomApp } from "../http/app.ts";
 import { Conversations } from "../messages/conversations.ts";
 import { Inbox } from "../messages/inbox.ts";
 import { Sender } from "../messages/sender.ts";
+import { type MeterCounts, meteredParties, meteredStorage, meterFor, meterOn } from "../meter/meter.ts";
 import { BuddyList } from "../presence/buddy-list.ts";
 import { Presentity } from "../presence/presentity.ts";
 import { pruneStoredWatchers, Subscriptions } from "../presence/subscriptions.ts";
@@ -39,7 +40,6 @@ import { ConversationStore } from "../store/conversation-store.ts";
 import { PresenceStore } from "../store/presence-store.ts";
 import { PrivacyStore } from "../store/privacy-store.ts";
 import { WatchStore } from "../store/watch-store.ts";
-import { type MeterCounts, meteredParties, meteredStorage, meterFor, meterOn } from "../meter/meter.ts";
 import { LateHook } from "./late-hook.ts";
 
 /**
@@ -147,13 +147,7 @@ export default class UserRoom implements Party.Server {
     const shownOpenChanged = new LateHook<[], void>("a change in whom I show OPEN");
 
     const privacy = new PrivacySettings(room.id, new PrivacyStore(storage), rooms, privacyChanged.call);
-    const channels = new RoomChannels(
-      parties,
-      room.id,
-      this.config.secret,
-      rooms,
-      subscriberGone.call,
-    );
+    const channels = new RoomChannels(parties, room.id, this.config.secret, rooms, subscriberGone.call);
     const presentity = new Presentity(
       room.id,
       new PresenceStore(storage),
