@@ -76,6 +76,7 @@ export function num(n: number, digits = 0): string {
 }
 
 export function usd(n: number): string {
+  if (n === 0) return "$0";
   return n >= 100 ? `$${num(n)}` : n >= 1 ? `$${num(n, 2)}` : `$${n.toPrecision(2)}`;
 }
 
