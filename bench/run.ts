@@ -9,6 +9,7 @@ import { BENCH_VARS } from "./bench-vars.ts";
 import { within } from "./deadline.ts";
 import { rebuildWatch } from "./rebuild-watch.ts";
 import { type BenchResults, toMarkdown, updateReadme } from "./report.ts";
+import { OPS_VARS, ops } from "./scale/ops-stage.ts";
 import { appLoad } from "./scenarios/app-load.ts";
 import { bareFanout, bareRelay } from "./scenarios/bare.ts";
 import { baseline } from "./scenarios/baseline.ts";
@@ -25,10 +26,12 @@ const USAGE = `usage: npm run bench -- [options]
   --duration S                seconds per sustained stage (default 5)
   --rates 100,300,500,1000    message rates (messages a second) for the instant-message stage
   --im-users N                principals the messages are spread over (default 200)
-  --only messages,fanout,...  run only these stages (of messages, fanout, storm, connections, app;
-                              the echo baseline always runs, the bare room-to-room
-                              ones with fanout and messages); the README is then
-                              left as it is
+  --only messages,fanout,...  run only these stages (of messages, fanout, storm, connections, app,
+                              and ops, which runs only when asked; the echo baseline always
+                              runs, the bare room-to-room ones with fanout and messages);
+                              the README is then left as it is
+  --ops-reps N                repetitions of each operation in the ops stage (default 20)
+  --ops-buddies A,B           the two buddy counts ops measures, for a line (default 5,20)
   --smoke                     a few seconds at tiny sizes (what npm test runs)
   --out DIR                   where results go (default bench/results)
   --no-readme                 do not update the README table
@@ -57,6 +60,8 @@ try {
       duration: { type: "string" },
       rates: { type: "string" },
       "im-users": { type: "string" },
+      "ops-reps": { type: "string" },
+      "ops-buddies": { type: "string" },
       smoke: { type: "boolean" },
       only: { type: "string" },
       out: { type: "string" },
@@ -88,17 +93,27 @@ const messageRates = (typeof values.rates === "string" ? values.rates : smoke ? 
   .split(",")
   .map((s) => positiveInt("rates", s.trim(), 0));
 const imUsers = positiveInt("im-users", values["im-users"] as string | undefined, smoke ? 10 : 200);
+const opsReps = positiveInt("ops-reps", values["ops-reps"] as string | undefined, smoke ? 2 : 20);
+const opsBuddies = (
+  typeof values["ops-buddies"] === "string" ? values["ops-buddies"] : smoke ? "1,2" : "5,20"
+)
+  .split(",")
+  .map((s) => positiveInt("ops-buddies", s.trim(), 0));
+if (opsBuddies.length !== 2 || opsBuddies[0] === opsBuddies[1])
+  fail("--ops-buddies takes two different buddy counts, such as 5,20");
 const STAGES = ["messages", "fanout", "storm", "connections", "app"] as const;
+/** Stages that run only when `--only` names them. */
+const ASKED_STAGES = ["ops"] as const;
 const only =
   typeof values.only === "string"
     ? values.only.split(",").map((name) => {
         const stageName = name.trim();
-        if (!(STAGES as readonly string[]).includes(stageName))
+        if (![...STAGES, ...ASKED_STAGES].includes(stageName as never))
           fail(`--only: no stage called ${JSON.stringify(stageName)}`);
         return stageName;
       })
     : [...STAGES];
-const runs = (name: (typeof STAGES)[number]) => only.includes(name);
+const runs = (name: (typeof STAGES)[number] | (typeof ASKED_STAGES)[number]) => only.includes(name);
 const outDir = typeof values.out === "string" ? values.out : join(import.meta.dirname, "results");
 
 const results: BenchResults = {
@@ -258,11 +273,11 @@ async function stage<T>(name: string, run: () => Promise<T>, { watch = true } = 
 const TMPFS = "/dev/shm";
 
 /** The real service for the benchmark; `persistDir` defaults to a fresh temporary folder on disk. */
-function startBenchServer(persistDir?: string): Promise<TestServer> {
+function startBenchServer(persistDir?: string, vars = BENCH_VARS): Promise<TestServer> {
   return startServer({
     config: "bench/partykit.bench.json",
     ...(persistDir ? { persistDir } : {}),
-    vars: BENCH_VARS,
+    vars,
     onOutput(text) {
       // Learn each launch's process group as soon as it speaks, so even a run stopped while
       // the server is still starting leaves nothing behind.
@@ -345,6 +360,28 @@ try {
   if (runs("app")) {
     results.app = await stage("the app in headless Chromium", () =>
       appLoad(server as TestServer, smoke ? 1 : 5),
+    );
+  }
+  if (runs("ops")) {
+    // A fresh server with the rooms' meters on (PIM_METER=1); see bench/scale/ops-stage.ts.
+    await stage(
+      "restarting the server with the rooms metered",
+      async () => {
+        await server?.dispose();
+        builds.expectLaunch();
+        server = await startBenchServer(undefined, { ...BENCH_VARS, ...OPS_VARS });
+        if (server.pid) serverGroups.add(server.pid);
+      },
+      { watch: false },
+    );
+    const measured = await stage(
+      `operations, ${opsReps} times each, at ${opsBuddies.join(" and ")} buddies`,
+      () => ops(server as TestServer, opsReps, opsBuddies as [number, number], (line) => console.log(line)),
+    );
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(
+      join(outDir, smoke ? "ops-smoke.json" : "ops.json"),
+      `${JSON.stringify(measured, null, 2)}\n`,
     );
   }
   if (runs("messages") && !smoke && !values["no-tmpfs"] && existsSync(TMPFS)) {

@@ -25,6 +25,7 @@ import { createRoomApp } from "../http/app.ts";
 import { Conversations } from "../messages/conversations.ts";
 import { Inbox } from "../messages/inbox.ts";
 import { Sender } from "../messages/sender.ts";
+import { type MeterCounts, meteredParties, meteredStorage, meterFor, meterOn } from "../meter/meter.ts";
 import { BuddyList } from "../presence/buddy-list.ts";
 import { Presentity } from "../presence/presentity.ts";
 import { pruneStoredWatchers, Subscriptions } from "../presence/subscriptions.ts";
@@ -103,6 +104,10 @@ export default class UserRoom implements Party.Server {
   }
 
   private readonly config: ServerConfig;
+  /** This room's counts when the deployment meters (`PIM_METER=1`); null, and never looked at again, otherwise. */
+  private readonly meter: MeterCounts | null;
+  /** The room's storage: counted through the meter when there is one, else the room's own. */
+  private readonly storage: Party.Storage;
   private parts: Promise<RoomParts> | null = null;
   /** When a connecting socket last made the room refresh every buddy, and that refresh if running. */
   private buddiesRefreshedAt: number | null = null;
@@ -110,6 +115,8 @@ export default class UserRoom implements Party.Server {
 
   constructor(readonly room: Party.Room) {
     this.config = readConfig(room.env);
+    this.meter = meterOn(room.env) ? meterFor(knowsOwnId(room) ? room.id : "(woken for its alarm)") : null;
+    this.storage = this.meter ? meteredStorage(room.storage, this.meter) : room.storage;
   }
 
   /**
@@ -129,25 +136,21 @@ export default class UserRoom implements Party.Server {
    */
   private async assemble(): Promise<RoomParts> {
     const room = this.room;
+    const storage = this.storage;
+    const parties = this.meter ? meteredParties(room.context.parties, this.meter) : room.context.parties;
     const now = () => Date.now();
-    const accounts = new AccountStore(room.storage);
-    const watchStore = new WatchStore(room.storage);
-    const rooms = new RoomClient(room.context.parties, room.id, this.config.secret);
+    const accounts = new AccountStore(storage);
+    const watchStore = new WatchStore(storage);
+    const rooms = new RoomClient(parties, room.id, this.config.secret);
     const privacyChanged = new LateHook<[Affected], Promise<void>>("privacy's change");
     const subscriberGone = new LateHook<[string], void>("a subscriber's room saying gone");
     const shownOpenChanged = new LateHook<[], void>("a change in whom I show OPEN");
 
-    const privacy = new PrivacySettings(room.id, new PrivacyStore(room.storage), rooms, privacyChanged.call);
-    const channels = new RoomChannels(
-      room.context.parties,
-      room.id,
-      this.config.secret,
-      rooms,
-      subscriberGone.call,
-    );
+    const privacy = new PrivacySettings(room.id, new PrivacyStore(storage), rooms, privacyChanged.call);
+    const channels = new RoomChannels(parties, room.id, this.config.secret, rooms, subscriberGone.call);
     const presentity = new Presentity(
       room.id,
-      new PresenceStore(room.storage),
+      new PresenceStore(storage),
       {
         toSelf: (view, chosen, devices) => {
           this.toOwnTabs({ type: "presence.self", presence: { view, chosen, devices } });
@@ -191,7 +194,7 @@ export default class UserRoom implements Party.Server {
       },
       now,
     );
-    const conversations = new Conversations(new ConversationStore(room.storage), {
+    const conversations = new Conversations(new ConversationStore(storage), {
       changed: (message) => this.toOwnTabs({ type: "message.stored", message }),
     });
     const sender = new Sender(room.id, conversations, rooms, now);
@@ -260,22 +263,27 @@ export default class UserRoom implements Party.Server {
   private async armPruning(): Promise<void> {
     if (this.pruningArmed) return;
     this.pruningArmed = true;
-    if ((await this.room.storage.getAlarm()) === null) {
-      await this.room.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
+    if ((await this.storage.getAlarm()) === null) {
+      await this.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
     }
   }
 
   async onAlarm(): Promise<void> {
+    if (this.meter) this.meter.alarms++;
     const policy = watcherPolicy(this.config);
-    const store = new WatchStore(this.room.storage);
+    const store = new WatchStore(this.storage);
     if (this.parts) await (await this.parts).subscriptions.prune();
     else await pruneStoredWatchers(store, Date.now(), policy);
     // Re-armed directly: the alarm being handled still counts as set until this returns.
     this.pruningArmed = await store.hasWatchers();
-    if (this.pruningArmed) await this.room.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
+    if (this.pruningArmed) await this.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
   }
 
   async onRequest(request: Party.Request): Promise<Response> {
+    if (this.meter) {
+      if (request.headers.has(ROOM_CALL_HEADER)) this.meter.requestsFromRooms++;
+      else this.meter.requestsFromOutside++;
+    }
     const { app } = await this.ready();
     return app.fetch(request as unknown as Request);
   }
@@ -286,6 +294,10 @@ export default class UserRoom implements Party.Server {
   ): Promise<void> {
     const parts = await this.ready();
     const channelProof = context.request.headers.get(ROOM_CALL_HEADER);
+    if (this.meter) {
+      if (channelProof !== null) this.meter.channelsAccepted++;
+      else this.meter.tabsOpened++;
+    }
     if (channelProof !== null) {
       await this.acceptChannel(connection, channelProof);
       return;
@@ -402,6 +414,10 @@ export default class UserRoom implements Party.Server {
     frame: string | ArrayBuffer | ArrayBufferView,
     connection: Party.Connection<SocketState>,
   ): Promise<void> {
+    if (this.meter) {
+      if (connection.state?.room) this.meter.channelFramesIn++;
+      else this.meter.tabFramesIn++;
+    }
     if (!connection.state) return; // not yet authenticated, or being closed
     if (connection.state.room) {
       await this.onChannelFrame(frame, connection.state.room, connection);
