@@ -261,6 +261,7 @@ const TMPFS = "/dev/shm";
 function startBenchServer(persistDir?: string): Promise<TestServer> {
   return startServer({
     config: "bench/partykit.bench.json",
+    waits: "production",
     ...(persistDir ? { persistDir } : {}),
     vars: BENCH_VARS,
     onOutput(text) {

@@ -156,6 +156,7 @@ export default class UserRoom implements Party.Server {
         notify: (watcher, view, seq) => channels.tell(watcher, { state: "active", view, seq }),
       },
       now,
+      this.config.presence,
     );
     const subscriptions = new Subscriptions(
       watchStore,
@@ -190,6 +191,7 @@ export default class UserRoom implements Party.Server {
         removed: (handle) => this.toOwnTabs({ type: "buddy.removed", handle }),
       },
       now,
+      this.config.viewWriteDelayMs,
     );
     const conversations = new Conversations(new ConversationStore(room.storage), {
       changed: (message) => this.toOwnTabs({ type: "message.stored", message }),

@@ -31,6 +31,11 @@ export type ServerOptions = {
   config?: string;
   /** Where partykit dev's output goes as well (the benchmarks show it on failure). */
   onOutput?: (text: string) => void;
+  /**
+   * "short" (the default, for tests): the waits of SHORT_WAITS. "production": the deployed
+   * waits, for the benchmarks and the chaos run, which measure and stress the real thing.
+   */
+  waits?: "short" | "production";
 };
 
 /** A port the OS says is free now. */
@@ -46,6 +51,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The waits a test server runs with (partykit vars read by apps/server/src/config.ts), shorter
+ * than production's 5 s, so tests that wait for them wait a second, not five. Tests read them
+ * from here, never as literals.
+ */
+export const SHORT_WAITS = {
+  /** After the last tab closes, the presentity turns CLOSED this long later. */
+  graceMs: 1_000,
+  /** A subscriber's room writes a buddy's new view this long after it arrives. */
+  viewWriteDelayMs: 500,
+} as const;
+
 /** Sign-ups from one address without limit, for tests and benchmarks that make many principals. */
 export const LIFTED_SIGN_UP_LIMIT = { SIGN_UPS_PER_HOUR: "100000000", SIGN_UPS_BURST: "1000000" };
 
@@ -57,6 +74,12 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     LOCKOUT_MS: "1500",
     // Every test signs up from one address (local partykit dev has none): lift the sign-up limit.
     ...LIFTED_SIGN_UP_LIMIT,
+    ...(options.waits === "production"
+      ? {}
+      : {
+          PRESENCE_GRACE_MS: String(SHORT_WAITS.graceMs),
+          VIEW_WRITE_DELAY_MS: String(SHORT_WAITS.viewWriteDelayMs),
+        }),
     ...options.vars,
   };
   const origin = `http://127.0.0.1:${port}`;
