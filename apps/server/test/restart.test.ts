@@ -4,7 +4,17 @@ import { SHORT_WAITS, startServer, storedValueContains, type TestServer } from "
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer();
+  // No sender or inbox rate limit: the stream of messages below must not be refused as a flood.
+  // (With the default burst of 10, a slow machine let Alice's room take messages past the 10th
+  // before the kill landed; they were refused, so only her side held them, as failed.)
+  server = await startServer({
+    vars: {
+      SENDER_RATE_PER_MINUTE: "100000",
+      SENDER_RATE_BURST: "1000",
+      INBOX_RATE_PER_MINUTE: "100000",
+      INBOX_RATE_BURST: "1000",
+    },
+  });
 });
 afterAll(async () => {
   await server?.dispose();
