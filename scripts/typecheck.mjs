@@ -33,5 +33,7 @@ async function worker() {
     results.push(result);
   }
 }
-await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), projects.length)) }, worker));
+await Promise.all(
+  Array.from({ length: Math.max(1, Math.min(availableParallelism(), projects.length)) }, worker),
+);
 process.exit(results.every((result) => result.ok) ? 0 : 1);
