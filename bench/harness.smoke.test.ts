@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,23 +8,48 @@ import { groupMembers } from "./server-processes.ts";
 const ROOT = join(import.meta.dirname, "..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 
-it("refuses an invalid option with the usage and exit code 2", () => {
-  const run = spawnSync(TSX, ["bench/run.ts", "--users", "abc"], { cwd: ROOT, encoding: "utf8" });
+type Run = { status: number | null; stdout: string; stderr: string };
+
+/** Runs a bench script to its end; several run at once (each is mostly tsx starting up). */
+function runScript(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.once("error", reject);
+    child.once("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+it("refuses an invalid option with the usage and exit code 2", async () => {
+  const [run, unknown] = await Promise.all([
+    runScript(["bench/run.ts", "--users", "abc"]),
+    runScript(["bench/run.ts", "--no-such-option"]),
+  ]);
   expect(run.status, run.stdout + run.stderr).toBe(2);
   expect(run.stderr).toMatch(/--users takes a positive whole number, not "abc"/);
   expect(run.stderr).toMatch(/usage: npm run bench/);
-  const unknown = spawnSync(TSX, ["bench/run.ts", "--no-such-option"], { cwd: ROOT, encoding: "utf8" });
   expect(unknown.status).toBe(2);
   expect(unknown.stderr).toMatch(/usage: npm run bench/);
 });
 
-it("the profiler refuses an invalid option with its usage and exit code 2, before it needs perf", () => {
-  for (const args of [["--stage", "nonsense"], ["--rate", "0"], ["--changes", "1"], ["--no-such-option"]]) {
-    const run = spawnSync(TSX, ["bench/profile.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+it("the profiler refuses an invalid option with its usage and exit code 2, before it needs perf", async () => {
+  const invalid = [["--stage", "nonsense"], ["--rate", "0"], ["--changes", "1"], ["--no-such-option"]];
+  const [help, ...runs] = await Promise.all([
+    runScript(["bench/profile.ts", "--help"]),
+    ...invalid.map((args) => runScript(["bench/profile.ts", ...args])),
+  ]);
+  invalid.forEach((args, i) => {
+    const run = runs[i] as Run;
     expect(run.status, `${args.join(" ")}: ${run.stdout}${run.stderr}`).toBe(2);
     expect(run.stderr).toMatch(/usage: npm run bench:profile/);
-  }
-  const help = spawnSync(TSX, ["bench/profile.ts", "--help"], { cwd: ROOT, encoding: "utf8" });
+  });
   expect(help.status).toBe(0);
   expect(help.stdout).toMatch(/--stage messages\|fanout\|bare-relay/);
 });

@@ -139,7 +139,12 @@ function profiler(workerd: number, stages: number): Around {
 
 try {
   console.log(`starting partykit dev (storage in ${persistDir}) …`);
-  server = await startServer({ config: "bench/partykit.bench.json", persistDir, vars: BENCH_VARS });
+  server = await startServer({
+    config: "bench/partykit.bench.json",
+    persistDir,
+    vars: BENCH_VARS,
+    waits: "production",
+  });
   const workerd = groupMembers(server.pid ?? -1).find(
     (p) => /\bworkerd\b/.test(p.args) && p.args.includes(" serve"),
   );

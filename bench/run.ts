@@ -276,6 +276,7 @@ const TMPFS = "/dev/shm";
 function startBenchServer(persistDir?: string, vars = BENCH_VARS): Promise<TestServer> {
   return startServer({
     config: "bench/partykit.bench.json",
+    waits: "production",
     ...(persistDir ? { persistDir } : {}),
     vars,
     onOutput(text) {

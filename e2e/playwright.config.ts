@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { defineConfig } from "@playwright/test";
-import { LIFTED_SIGN_UP_LIMIT } from "../apps/server/test/harness/server.ts";
+import { LIFTED_SIGN_UP_LIMIT, SHORT_WAITS } from "../apps/server/test/harness/server.ts";
 import { chromiumLaunchOptions } from "../scripts/chromium.mjs";
 
 const port = Number(process.env.E2E_PORT ?? 4310);
@@ -63,6 +63,11 @@ export default defineConfig({
       "INBOX_RATE_PER_MINUTE=100000",
       "--var",
       "INBOX_RATE_BURST=1000",
+      // The integration tests' short waits: a closed last tab is Offline after a second, not five.
+      "--var",
+      `PRESENCE_GRACE_MS=${SHORT_WAITS.graceMs}`,
+      "--var",
+      `VIEW_WRITE_DELAY_MS=${SHORT_WAITS.viewWriteDelayMs}`,
       // Every person here signs up from one address (localhost): no sign-up limit.
       ...Object.entries(LIFTED_SIGN_UP_LIMIT).flatMap(([name, value]) => ["--var", `${name}=${value}`]),
     ].join(" "),

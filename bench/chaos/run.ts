@@ -83,6 +83,7 @@ async function launch(): Promise<void> {
   server = await startServer({
     persistDir,
     vars: VARS,
+    waits: "production",
     onOutput(text) {
       if (text.includes("PartyKit v")) for (const pid of partykitChildren()) groups.add(pid);
       builds.onOutput(text);

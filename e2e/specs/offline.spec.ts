@@ -19,7 +19,11 @@ test("a second visit opens from the cached shell with the last known people, eve
   await expect.poll(() => alice.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
   const manifest = await alice.page.request.get("/manifest.webmanifest");
   expect((await manifest.json()).name).toContain("pim");
-  await alice.page.waitForTimeout(1_500); // the last known state is written at most once a second
+  // The last known state is written at most once a second: wait until the stored copy has Bob's
+  // row with the message, rather than a fixed second and a half.
+  await expect
+    .poll(() => alice.page.evaluate(() => localStorage.getItem("pim.cache") ?? ""))
+    .toContain("see you at the station");
 
   await alice.page.context().setOffline(true);
   await alice.page.goto("/");

@@ -1,5 +1,6 @@
 import {
   DEFAULT_LOCKOUT_POLICY,
+  DEFAULT_PRESENCE_POLICY,
   DEFAULT_SOCKET_LIMITS,
   DEFAULT_SUBSCRIBER_LIMITS,
   DEFAULT_WATCHER_POLICY,
@@ -8,11 +9,13 @@ import {
   INBOX_RATE,
   type InboxQuota,
   type LockoutPolicy,
+  type PresencePolicy,
   type RatePolicy,
   SENDER_RATE,
   SIGN_UP_RATE,
   type SocketLimits,
   type SubscriberLimits,
+  VIEW_WRITE_DELAY_MS,
   type WatcherPolicy,
 } from "@pim/model";
 
@@ -43,6 +46,10 @@ export type ServerConfig = {
   subscriberLimits: SubscriberLimits;
   /** Sockets per session and per principal, and how often connecting refreshes every buddy. */
   sockets: SocketLimits;
+  /** How long after the last tab closes a presentity turns CLOSED (tests shorten it). */
+  presence: PresencePolicy;
+  /** How long after a buddy's new view arrives it is written, with any others (decision 13). */
+  viewWriteDelayMs: number;
 };
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -119,5 +126,10 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       perPrincipal: positiveNumber(env.MAX_SOCKETS_PER_PRINCIPAL, DEFAULT_SOCKET_LIMITS.perPrincipal),
       refreshEveryMs: positiveNumber(env.BUDDY_REFRESH_EVERY_MS, DEFAULT_SOCKET_LIMITS.refreshEveryMs),
     },
+    presence: {
+      ...DEFAULT_PRESENCE_POLICY,
+      graceMs: positiveNumber(env.PRESENCE_GRACE_MS, DEFAULT_PRESENCE_POLICY.graceMs),
+    },
+    viewWriteDelayMs: positiveNumber(env.VIEW_WRITE_DELAY_MS, VIEW_WRITE_DELAY_MS),
   };
 }

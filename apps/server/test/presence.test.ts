@@ -2,7 +2,7 @@ import { PIDF_NAMESPACE } from "@pim/model";
 import type { Buddy, PresenceView } from "@pim/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, roomApi, type Session, signUp, type TestSocket } from "./harness/client.ts";
-import { startServer, type TestServer } from "./harness/server.ts";
+import { SHORT_WAITS, startServer, type TestServer } from "./harness/server.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -162,6 +162,8 @@ describe("notifications", () => {
     const closedAt = Date.now();
     aliceTab.close();
     const closed = await buddyUpdate(bobTab, alice.handle, (b) => b.view?.status === "closed");
+    // Not before the grace period (the server's, set by the harness) has passed.
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(SHORT_WAITS.graceMs);
     expect(closed.buddy.view?.lastSeen).toBeGreaterThanOrEqual(closedAt - 1_000);
     bobTab.close();
   });

@@ -159,6 +159,7 @@ export default class UserRoom implements Party.Server {
         notify: (watcher, view, seq) => channels.tell(watcher, { state: "active", view, seq }),
       },
       now,
+      this.config.presence,
     );
     const subscriptions = new Subscriptions(
       watchStore,
@@ -193,6 +194,7 @@ export default class UserRoom implements Party.Server {
         removed: (handle) => this.toOwnTabs({ type: "buddy.removed", handle }),
       },
       now,
+      this.config.viewWriteDelayMs,
     );
     const conversations = new Conversations(new ConversationStore(storage), {
       changed: (message) => this.toOwnTabs({ type: "message.stored", message }),

@@ -29,6 +29,8 @@ export class BuddyList {
     private readonly anonymousTowards: (presentity: string) => boolean,
     private readonly outlets: BuddyOutlets,
     private readonly now: () => number,
+    /** How long a new view waits to be written with others (the deployment's, see config.ts). */
+    private readonly writeDelayMs: number = VIEW_WRITE_DELAY_MS,
   ) {}
 
   async load(): Promise<void> {
@@ -148,7 +150,7 @@ export class BuddyList {
   private saveSoon(buddy: BuddyRecord): void {
     if (!this.keep(buddy)) return;
     this.unwritten.add(buddy.handle);
-    this.writeTimer ??= setTimeout(() => void this.writeUnwritten(), VIEW_WRITE_DELAY_MS);
+    this.writeTimer ??= setTimeout(() => void this.writeUnwritten(), this.writeDelayMs);
   }
 
   private async writeUnwritten(): Promise<void> {

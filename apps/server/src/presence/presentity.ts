@@ -8,6 +8,7 @@ import {
   flush,
   initialCoalesceState,
   nextChangeAt,
+  type PresencePolicy,
   viewsEqual,
 } from "@pim/model";
 import {
@@ -56,6 +57,8 @@ export class Presentity {
     private readonly store: PresenceStore,
     private readonly outlets: PresenceOutlets,
     private readonly now: () => number,
+    /** The grace period after the last tab closes (the deployment's, see config.ts). */
+    private readonly policy: PresencePolicy = DEFAULT_PRESENCE_POLICY,
   ) {}
 
   /**
@@ -175,7 +178,7 @@ export class Presentity {
   }
 
   private compute(): PresenceView {
-    return aggregate(this.input(), this.now(), DEFAULT_PRESENCE_POLICY);
+    return aggregate(this.input(), this.now(), this.policy);
   }
 
   /** Recomputes the aggregate and, when it changed, tells the principal and every subscriber. */
@@ -231,7 +234,7 @@ export class Presentity {
   private scheduleNextChange(now: number): void {
     if (this.changeTimer) clearTimeout(this.changeTimer);
     this.changeTimer = null;
-    const at = nextChangeAt(this.input(), now, DEFAULT_PRESENCE_POLICY);
+    const at = nextChangeAt(this.input(), now, this.policy);
     if (at !== null) {
       this.changeTimer = setTimeout(() => void this.changed(), Math.max(0, at - now) + 5);
     }

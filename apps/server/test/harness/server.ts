@@ -31,35 +31,80 @@ export type ServerOptions = {
   config?: string;
   /** Where partykit dev's output goes as well (the benchmarks show it on failure). */
   onOutput?: (text: string) => void;
+  /**
+   * "short" (the default, for tests): the waits of SHORT_WAITS. "production": the deployed
+   * waits, for the benchmarks and the chaos run, which measure and stress the real thing.
+   */
+  waits?: "short" | "production";
 };
 
-/** A port the OS says is free now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/**
+ * Ports picked for test servers: below Linux's ephemeral range (32768-60999), from which every
+ * outgoing connection takes its local port. A port the OS handed out as free could be taken by
+ * such a connection while partykit dev is still building (seen with two files at once).
+ */
+const SERVER_PORTS = { from: 20_000, to: 32_000 };
+
+/** Whether a port can be listened on now, on every address (as partykit dev listens). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
     const server = createServer();
     server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject()));
-    });
+    server.once("error", () => resolvePort(false));
+    server.listen(port, () => server.close(() => resolvePort(true)));
   });
+}
+
+/** A port free now, outside the ephemeral range. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = SERVER_PORTS.from + Math.floor(Math.random() * (SERVER_PORTS.to - SERVER_PORTS.from));
+    if (await portFree(port)) return port;
+  }
+  throw new Error(`no free port between ${SERVER_PORTS.from} and ${SERVER_PORTS.to}`);
+}
+
+/** partykit dev's words when its port was taken after all (it then hangs rather than exit). */
+const PORT_TAKEN = "Address already in use";
+
+/**
+ * The waits a test server runs with (partykit vars read by apps/server/src/config.ts), shorter
+ * than production's 5 s, so tests that wait for them wait a second, not five. Tests read them
+ * from here, never as literals.
+ */
+export const SHORT_WAITS = {
+  /** After the last tab closes, the presentity turns CLOSED this long later. */
+  graceMs: 1_000,
+  /** A subscriber's room writes a buddy's new view this long after it arrives. */
+  viewWriteDelayMs: 500,
+} as const;
+
+class PortTaken extends Error {
+  constructor(output: string) {
+    super(`partykit dev found its port taken:\n${output}`);
+  }
 }
 
 /** Sign-ups from one address without limit, for tests and benchmarks that make many principals. */
 export const LIFTED_SIGN_UP_LIMIT = { SIGN_UPS_PER_HOUR: "100000000", SIGN_UPS_BURST: "1000000" };
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
-  const port = await freePort();
+  let port = await freePort();
   const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), "pim-test-"));
   const vars = {
     SESSION_SECRET: randomBytes(32).toString("hex"),
     LOCKOUT_MS: "1500",
     // Every test signs up from one address (local partykit dev has none): lift the sign-up limit.
     ...LIFTED_SIGN_UP_LIMIT,
+    ...(options.waits === "production"
+      ? {}
+      : {
+          PRESENCE_GRACE_MS: String(SHORT_WAITS.graceMs),
+          VIEW_WRITE_DELAY_MS: String(SHORT_WAITS.viewWriteDelayMs),
+        }),
     ...options.vars,
   };
-  const origin = `http://127.0.0.1:${port}`;
+  let origin = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let output = "";
 
@@ -83,6 +128,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`partykit dev exited early:\n${output}`);
+      if (output.includes(PORT_TAKEN)) throw new PortTaken(output);
       try {
         const response = await fetch(`${origin}/parties/main/health`);
         if (response.ok) return;
@@ -135,7 +181,19 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     }
   }
 
-  await launch();
+  // Someone took the port between the check and partykit dev's listen: stop it, take another.
+  // (Only on the first start: a restart keeps its port, which the tests already hold.)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      await stop("SIGKILL");
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+      port = await freePort();
+      origin = `http://127.0.0.1:${port}`;
+    }
+  }
   return {
     get pid() {
       return child?.pid;

@@ -1,0 +1,40 @@
+import { DEFAULT_PRESENCE_POLICY, VIEW_WRITE_DELAY_MS } from "@pim/model";
+import { describe, expect, it } from "vitest";
+import { ConfigError, readConfig } from "./config.ts";
+
+const SECRET = "a".repeat(32);
+
+describe("readConfig", () => {
+  it("refuses to start without a long enough secret", () => {
+    expect(() => readConfig({})).toThrow(ConfigError);
+    expect(() => readConfig({ SESSION_SECRET: "short" })).toThrow(ConfigError);
+  });
+
+  it("keeps the production waits when nothing sets them", () => {
+    const config = readConfig({ SESSION_SECRET: SECRET });
+    expect(config.presence).toEqual(DEFAULT_PRESENCE_POLICY);
+    expect(config.presence.graceMs).toBe(5_000);
+    expect(config.viewWriteDelayMs).toBe(VIEW_WRITE_DELAY_MS);
+    expect(config.viewWriteDelayMs).toBe(5_000);
+  });
+
+  it("takes the grace period and the view write delay from the environment", () => {
+    const config = readConfig({
+      SESSION_SECRET: SECRET,
+      PRESENCE_GRACE_MS: "1000",
+      VIEW_WRITE_DELAY_MS: "500",
+    });
+    expect(config.presence.graceMs).toBe(1_000);
+    expect(config.viewWriteDelayMs).toBe(500);
+  });
+
+  it.each(["0", "-5", "soon", ""])("ignores %j as a wait and keeps the default", (value) => {
+    const config = readConfig({
+      SESSION_SECRET: SECRET,
+      PRESENCE_GRACE_MS: value,
+      VIEW_WRITE_DELAY_MS: value,
+    });
+    expect(config.presence.graceMs).toBe(DEFAULT_PRESENCE_POLICY.graceMs);
+    expect(config.viewWriteDelayMs).toBe(VIEW_WRITE_DELAY_MS);
+  });
+});
