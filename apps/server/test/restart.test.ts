@@ -1,3 +1,4 @@
+import { VIEW_WRITE_SPREAD_FACTOR } from "@pim/model";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connect, PASSWORD, post, signIn, signUp } from "./harness/client.ts";
 import { SHORT_WAITS, startServer, storedValueContains, type TestServer } from "./harness/server.ts";
@@ -84,10 +85,10 @@ it("a buddy's latest presence is written soon after it arrives, so a crash later
     (m) => m.buddy.handle === alice.handle && m.buddy.view?.note === "back at 3",
   );
   bobTab.close();
-  // Written with the next batch, the view write delay after it arrived: wait until it is on disk.
+  // Written with the next batch, within the view write spread after it arrived: wait until it is on disk.
   await expect
     .poll(() => storedValueContains(server, `buddy:${alice.handle}`, "back at 3"), {
-      timeout: SHORT_WAITS.viewWriteDelayMs + 10_000,
+      timeout: SHORT_WAITS.viewWriteDelayMs * (1 + VIEW_WRITE_SPREAD_FACTOR) + 10_000,
       interval: 250,
     })
     .toBe(true);

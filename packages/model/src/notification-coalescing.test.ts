@@ -1,6 +1,14 @@
 import type { PresenceView } from "@pim/protocol";
 import { describe, expect, it } from "vitest";
-import { type CoalesceState, coalesce, flush, initialCoalesceState } from "./notification-coalescing.ts";
+import {
+  type CoalesceState,
+  coalesce,
+  flush,
+  initialCoalesceState,
+  VIEW_WRITE_DELAY_MS,
+  VIEW_WRITE_SPREAD_FACTOR,
+  viewWriteDelay,
+} from "./notification-coalescing.ts";
 
 const policy = { windowMs: 1_000 };
 const view = (note: string): PresenceView => ({ handle: "alice", status: "open", note });
@@ -94,5 +102,28 @@ describe("coalescing notifications", () => {
 
   it("flush with nothing held sends nothing", () => {
     expect(flush(initialCoalesceState(), 0).sendNow).toBeUndefined();
+  });
+});
+
+describe("viewWriteDelay: when a subscriber's room writes the views that arrived", () => {
+  it.each([
+    { random: 0, delayMs: 5_000, expected: 5_000 },
+    { random: 0.5, delayMs: 5_000, expected: 10_000 },
+    { random: 0.999, delayMs: 5_000, expected: 14_990 },
+    { random: 0.25, delayMs: 500, expected: 750 },
+    { random: -1, delayMs: 5_000, expected: 5_000 }, // out of range: clamped
+    { random: 2, delayMs: 5_000, expected: 15_000 },
+  ])("random $random, delay $delayMs ms: $expected ms", ({ random, delayMs, expected }) => {
+    expect(viewWriteDelay(random, delayMs)).toBe(expected);
+  });
+
+  it("spreads rooms notified together over the whole window, never before the delay", () => {
+    const delays = Array.from({ length: 500 }, (_, i) => viewWriteDelay(i / 500));
+    expect(Math.min(...delays)).toBe(VIEW_WRITE_DELAY_MS);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(VIEW_WRITE_DELAY_MS * (1 + VIEW_WRITE_SPREAD_FACTOR));
+    // No 100 ms slot holds more than a few of the 500 writes.
+    const perSlot = new Map<number, number>();
+    for (const d of delays) perSlot.set(Math.floor(d / 100), (perSlot.get(Math.floor(d / 100)) ?? 0) + 1);
+    expect(Math.max(...perSlot.values())).toBeLessThanOrEqual(5);
   });
 });

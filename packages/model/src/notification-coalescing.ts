@@ -17,6 +17,21 @@ export const DEFAULT_COALESCE_POLICY: CoalescePolicy = { windowMs: 1_000 };
  */
 export const VIEW_WRITE_DELAY_MS = 5_000;
 
+/** Views written late are spread over this many times the delay, after it. */
+export const VIEW_WRITE_SPREAD_FACTOR = 2;
+
+/**
+ * When a subscriber's room writes the views that arrived: the delay, plus a random share of
+ * `VIEW_WRITE_SPREAD_FACTOR` times it. One presence change notifies hundreds of subscriber rooms
+ * within milliseconds; with one fixed delay they all commit in the same instant on the
+ * runtime's thread, and a change landing then waits behind every one of those commits (the
+ * fan-out tail, issue #15). `random` is in [0, 1).
+ */
+export function viewWriteDelay(random: number, delayMs: number = VIEW_WRITE_DELAY_MS): number {
+  const share = Math.min(Math.max(random, 0), 1);
+  return Math.round(delayMs + share * delayMs * VIEW_WRITE_SPREAD_FACTOR);
+}
+
 /** Per subscriber: what was last sent, when, and the latest view held back, if any. */
 export type CoalesceState = {
   lastSent: PresenceView | null;

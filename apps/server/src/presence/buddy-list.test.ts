@@ -1,4 +1,4 @@
-import { VIEW_WRITE_DELAY_MS } from "@pim/model";
+import { VIEW_WRITE_DELAY_MS, VIEW_WRITE_SPREAD_FACTOR } from "@pim/model";
 import { LIMITS, type PresenceView } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ApiError, asApiError } from "../http/api-error.ts";
@@ -188,7 +188,10 @@ describe("notifications from a buddy's room", () => {
     await buddies.notified("alice", { state: "active", view: open("alice", "back at 3"), seq: 6 });
     expect(out.args("updated").at(-1)?.[0].view?.note).toBe("back at 3");
     expect(stored(storage, "alice")?.view?.note).toBeUndefined();
-    await clock.advance(VIEW_WRITE_DELAY_MS);
+    // Not before the delay; by the end of the spread after it (where in it is random).
+    await clock.advance(VIEW_WRITE_DELAY_MS - 1);
+    expect(stored(storage, "alice")?.view?.note).toBeUndefined();
+    await clock.advance(VIEW_WRITE_DELAY_MS * VIEW_WRITE_SPREAD_FACTOR + 1);
     expect(stored(storage, "alice")).toMatchObject({ seq: 6, view: { note: "back at 3" } });
 
     await buddies.notified("alice", { state: "refused", seq: 7 });

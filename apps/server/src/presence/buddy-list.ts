@@ -1,4 +1,4 @@
-import { VIEW_WRITE_DELAY_MS } from "@pim/model";
+import { VIEW_WRITE_DELAY_MS, viewWriteDelay } from "@pim/model";
 import { type Buddy, type Handle, LIMITS, type RcNotify } from "@pim/protocol";
 import { Refusal } from "../refusal.ts";
 import { refusalOf } from "../rooms/room-call-result.ts";
@@ -31,6 +31,8 @@ export class BuddyList {
     private readonly now: () => number,
     /** How long a new view waits to be written with others (the deployment's, see config.ts). */
     private readonly writeDelayMs: number = VIEW_WRITE_DELAY_MS,
+    /** Where this room's write falls in the spread after the delay (model `viewWriteDelay`). */
+    private readonly random: () => number = Math.random,
   ) {}
 
   async load(): Promise<void> {
@@ -150,7 +152,10 @@ export class BuddyList {
   private saveSoon(buddy: BuddyRecord): void {
     if (!this.keep(buddy)) return;
     this.unwritten.add(buddy.handle);
-    this.writeTimer ??= setTimeout(() => void this.writeUnwritten(), this.writeDelayMs);
+    this.writeTimer ??= setTimeout(
+      () => void this.writeUnwritten(),
+      viewWriteDelay(this.random(), this.writeDelayMs),
+    );
   }
 
   private async writeUnwritten(): Promise<void> {
