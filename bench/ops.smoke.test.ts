@@ -42,4 +42,4 @@ it("npm run bench --only ops counts each operation's requests, frames and writes
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-}, 320_000); // about 170 s: each presence operation waits for the batched view writes
+}, 320_000); // about 70 s: each presence operation waits for the batched view writes (short ones here)

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { DEFAULT_COALESCE_POLICY, VIEW_WRITE_DELAY_MS } from "@pim/model";
+import { DEFAULT_COALESCE_POLICY, VIEW_WRITE_SPREAD_FACTOR } from "@pim/model";
 import type { ServerMessage } from "@pim/protocol";
 import type { MeterCounts } from "../../apps/server/src/meter/meter.ts";
 import { type Session, signIn, type TestSocket } from "../../apps/server/test/harness/client.ts";
@@ -11,16 +11,26 @@ import { groupMembers } from "../server-processes.ts";
 import { fitLine, OPS, type OpCost, type OpName, type OpsFile, perOperation, sumRooms } from "./op-cost.ts";
 
 /** The server's environment for this stage: metered, and every tab opened refreshes every buddy. */
-export const OPS_VARS: Record<string, string> = { PIM_METER: "1", BUDDY_REFRESH_EVERY_MS: "1" };
+/** The ops stage's view write delay: short, so that waiting for those writes is short (the counts are the same). */
+const OPS_VIEW_WRITE_DELAY_MS = 300;
+
+export const OPS_VARS: Record<string, string> = {
+  PIM_METER: "1",
+  BUDDY_REFRESH_EVERY_MS: "1",
+  PRESENCE_GRACE_MS: "1000",
+  VIEW_WRITE_DELAY_MS: String(OPS_VIEW_WRITE_DELAY_MS),
+};
 
 /** How long after an operation's effect is seen its stragglers (replies, late writes) may take. */
 const SETTLE_MS = 250;
 /**
  * Presence notifications: a subscriber's room writes the views it was told in one batch a few
- * seconds later (VIEW_WRITE_DELAY_MS), and those writes are the operation's too.
+ * moment later (VIEW_WRITE_DELAY_MS, spread by `viewWriteDelay`), and those writes are the
+ * operation's too. The stage runs with a short delay, so the wait for them is short.
  */
 const FAN_OUT: ReadonlySet<OpName> = new Set(["tabOpen", "tabClose", "presenceChange", "deviceIdle"]);
-const settleAfter = (name: OpName) => (FAN_OUT.has(name) ? VIEW_WRITE_DELAY_MS + 300 : SETTLE_MS);
+const settleAfter = (name: OpName) =>
+  FAN_OUT.has(name) ? OPS_VIEW_WRITE_DELAY_MS * (1 + VIEW_WRITE_SPREAD_FACTOR) + 300 : SETTLE_MS;
 const EFFECT_DEADLINE_MS = 30_000;
 const TICKS_PER_SECOND = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU in 1/100 s
 
