@@ -141,3 +141,37 @@ describe("the fan-out goal at 500 subscribers", () => {
     );
   });
 });
+
+describe("the message goal at 500 a second", () => {
+  const at500 = (p99: number, acknowledged: number) =>
+    toMarkdown({
+      ...results,
+      messages: {
+        users: 200,
+        rates: [
+          {
+            rate: 500,
+            latency: latency(5, p99),
+            sent: 2500,
+            acknowledged,
+            delivered: acknowledged,
+            failed: 0,
+            failures: {},
+          },
+        ],
+        highestRateUnder100ms: 500,
+      },
+    })
+      .split("\n")
+      .find((l) => l.startsWith("| instant messages at 500/s")) ?? "";
+  it.each([
+    { p99: 40, acknowledged: 2500, verdict: "met" },
+    { p99: 50, acknowledged: 2500, verdict: "met" },
+    { p99: 51, acknowledged: 2500, verdict: "**missed**" },
+    { p99: 40, acknowledged: 2499, verdict: "**missed**" },
+  ])("p99 $p99 ms, $acknowledged of 2500 acknowledged: $verdict", ({ p99, acknowledged, verdict }) => {
+    expect(at500(p99, acknowledged)).toMatch(
+      new RegExp(`\\| p99 ≤ 50 ms; acks = sent \\| ${verdict.replaceAll("*", "\\*")} \\|$`),
+    );
+  });
+});

@@ -69,7 +69,8 @@ export function toMarkdown(r: BenchResults): string {
   if (r.messages) {
     for (const m of r.messages.rates) {
       const isGoalRate = m.rate === 500;
-      const ok = m.latency.p99 <= 25 && (!b || m.latency.p50 <= 3 * b.p50);
+      // Issue #15: 500 a second at p99 ≤ 50 ms on disk, every message acknowledged.
+      const ok = m.latency.p99 <= 50;
       const bare = [
         overBare(m.latency, r.bare?.relay.find((x) => x.rate === m.rate)?.latency, "bare relay"),
         overBare(m.latency, r.bare?.relayStored.find((x) => x.rate === m.rate)?.latency, "bare stored relay"),
@@ -77,7 +78,7 @@ export function toMarkdown(r: BenchResults): string {
         .filter(Boolean)
         .join("; ");
       rows.push(
-        `| instant messages at ${m.rate}/s over ${r.messages.users} users, send → recipient's socket | p50 ${m.latency.p50} ms (${ratio(m.latency.p50, b?.p50)} echo), p95 ${m.latency.p95} ms, p99 ${m.latency.p99} ms, max ${m.latency.max} ms; acknowledged ${m.acknowledged}/${m.sent}, failed ${m.failed} | ${bare} | ${isGoalRate ? "p99 ≤ 25 ms, p50 ≤ 3× baseline; " : ""}acks = sent | ${isGoalRate ? verdict(ok && m.acknowledged === m.sent) : verdict(m.acknowledged === m.sent)} |`,
+        `| instant messages at ${m.rate}/s over ${r.messages.users} users, send → recipient's socket | p50 ${m.latency.p50} ms (${ratio(m.latency.p50, b?.p50)} echo), p95 ${m.latency.p95} ms, p99 ${m.latency.p99} ms, max ${m.latency.max} ms; acknowledged ${m.acknowledged}/${m.sent}, failed ${m.failed} | ${bare} | ${isGoalRate ? "p99 ≤ 50 ms; " : ""}acks = sent | ${isGoalRate ? verdict(ok && m.acknowledged === m.sent) : verdict(m.acknowledged === m.sent)} |`,
       );
     }
     for (const m of r.tmpfs?.messages.rates ?? []) {
