@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { numberOption, type ParsedOptions } from "../command-line.ts";
 
 export const USAGE = `usage: npm run chaos -- [options]
   --minutes M       how long the principals work before the checks (default 1; 0.5 = 30 s)
@@ -21,24 +22,8 @@ export type ChaosOptions = {
   log: string | undefined;
 };
 
-export type ParsedOptions = { help: true } | { help: false; options: ChaosOptions } | { error: string };
-
-function number(
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  valid: (n: number) => boolean,
-  what: string,
-): number | string {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || !valid(n))
-    return `--${name} takes ${what}, not ${JSON.stringify(raw)}`;
-  return n;
-}
-
 /** Reads the command line; an error is a sentence for the user, shown above the usage. */
-export function parseOptions(argv: string[], randomSeed: () => number): ParsedOptions {
+export function parseOptions(argv: string[], randomSeed: () => number): ParsedOptions<ChaosOptions> {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
@@ -63,35 +48,35 @@ export function parseOptions(argv: string[], randomSeed: () => number): ParsedOp
     const value = Object.hasOwn(values, key) ? values[key] : undefined;
     return typeof value === "string" ? value : undefined;
   };
-  const minutes = number(
+  const minutes = numberOption(
     "minutes",
     str("minutes"),
     1,
     (n) => n > 0 && n <= 24 * 60,
     "a positive number of minutes",
   );
-  const principals = number(
+  const principals = numberOption(
     "principals",
     str("principals"),
     10,
     (n) => Number.isInteger(n) && n >= 2 && n <= 2000,
     "a whole number from 2 to 2000",
   );
-  const seed = number(
+  const seed = numberOption(
     "seed",
     str("seed"),
     randomSeed(),
     (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32,
     "a whole number from 0 to 4294967295",
   );
-  const killEvery = number(
+  const killEvery = numberOption(
     "kill-every",
     str("kill-every"),
     20,
     (n) => n === 0 || n >= 2,
     "0 (never) or at least 2 seconds",
   );
-  const dropRate = number(
+  const dropRate = numberOption(
     "drop-rate",
     str("drop-rate"),
     0.05,

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { signUp } from "../../apps/server/test/harness/client.ts";
 import { startServer, type TestServer } from "../../apps/server/test/harness/server.ts";
 import { BENCH_VARS } from "../bench-vars.ts";
+import { optionsOrExit } from "../command-line.ts";
 import { within } from "../deadline.ts";
 import { rebuildWatch } from "../rebuild-watch.ts";
 import { killGroups, partykitChildren } from "../server-processes.ts";
@@ -17,16 +18,10 @@ import { parseOptions, USAGE } from "./options.ts";
 import { Prng } from "./prng.ts";
 import { Device, Principal, sleep, World } from "./world.ts";
 
-const parsed = parseOptions(process.argv.slice(2), () => Math.floor(Math.random() * 2 ** 32));
-if ("error" in parsed) {
-  console.error(`${parsed.error}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (parsed.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const options = parsed.options;
+const options = optionsOrExit(
+  parseOptions(process.argv.slice(2), () => Math.floor(Math.random() * 2 ** 32)),
+  USAGE,
+);
 const { seed } = options;
 const rng = new Prng(seed);
 const logPath = options.log ?? join(tmpdir(), `pim-chaos-${seed}.log`);

@@ -75,19 +75,9 @@ export type Pricing = {
 };
 
 /** One principal's billed quantities in a day. */
-export type DailyUsage = {
-  requests: number;
-  framesIn: number;
+export type DailyUsage = Omit<OpCost, "roomsTouched" | "wallMs"> & {
   /** `requests` plus incoming frames at the published ratio. */
   billedRequests: number;
-  roomToRoom: number;
-  readUnits: number;
-  writeUnits: number;
-  deletes: number;
-  rowsRead: number;
-  rowsWritten: number;
-  bytesWritten: number;
-  cpuMs: number;
   /** Seconds the principal's rooms are resident (summed over rooms), and their GB-s. */
   residentSeconds: number;
   gbSeconds: number;

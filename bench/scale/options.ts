@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { numberOption, type ParsedOptions } from "../command-line.ts";
 import {
   DEFAULT_PROFILE,
   RESIDENCIES,
@@ -40,22 +41,6 @@ export type ScaleOptions = {
   json: boolean;
 };
 
-export type ParsedOptions = { help: true } | { help: false; options: ScaleOptions } | { error: string };
-
-function number(
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  valid: (n: number) => boolean,
-  what: string,
-): number | string {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || !valid(n))
-    return `--${name} takes ${what}, not ${JSON.stringify(raw)}`;
-  return n;
-}
-
 const wholeOrZero = (n: number) => Number.isInteger(n) && n >= 0 && n <= 1_000_000;
 const NUMBERS = {
   principals: [1_000_000, (n: number) => Number.isInteger(n) && n >= 1 && n <= 1e10, "a whole number from 1"],
@@ -78,7 +63,7 @@ const NUMBERS = {
 } as const;
 
 /** Reads the command line; an error is a sentence for the user, shown above the usage. */
-export function parseOptions(argv: string[]): ParsedOptions {
+export function parseOptions(argv: string[]): ParsedOptions<ScaleOptions> {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
@@ -107,7 +92,7 @@ export function parseOptions(argv: string[]): ParsedOptions {
   for (const [name, [fallback, valid, what]] of Object.entries(NUMBERS) as Array<
     [keyof typeof NUMBERS, (typeof NUMBERS)[keyof typeof NUMBERS]]
   >) {
-    const value = number(name, str(name), fallback, valid, what);
+    const value = numberOption(name, str(name), fallback, valid, what);
     if (typeof value === "string") return { error: value };
     n.set(name, value);
   }

@@ -1,20 +1,12 @@
 // `npm run scale`: prices a population from the per-operation counts the bench measured
 // (`npm run bench -- --only ops`) and the published prices (bench/scale/pricing.json).
 import { join } from "node:path";
+import { optionsOrExit } from "../command-line.ts";
 import { readOps, readPricing } from "./files.ts";
 import { parseOptions, USAGE } from "./options.ts";
 import { figures, toMarkdown } from "./scale-report.ts";
 
-const parsed = parseOptions(process.argv.slice(2));
-if ("error" in parsed) {
-  console.error(`${parsed.error}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (parsed.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const options = parsed.options;
+const options = optionsOrExit(parseOptions(process.argv.slice(2)), USAGE);
 try {
   const ops = readOps(options.ops ?? join(import.meta.dirname, "../results/ops.json"));
   const pricing = readPricing(options.pricing ?? join(import.meta.dirname, "pricing.json"));

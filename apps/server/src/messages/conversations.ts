@@ -86,8 +86,8 @@ export class Conversations {
     this.writeTimer ??= setTimeout(() => void this.writeUnwritten(), this.outcomeWriteDelayMs);
   }
 
-  /** Writes every outcome waiting for the batch now (also what tests call instead of waiting). */
-  async writeUnwritten(): Promise<void> {
+  /** Writes every outcome waiting for the batch, in one write. */
+  private async writeUnwritten(): Promise<void> {
     if (this.writeTimer !== undefined) clearTimeout(this.writeTimer);
     this.writeTimer = undefined;
     const batch = [...this.unwritten.values()];
