@@ -30,7 +30,7 @@ export function watchLiveness(options: {
   let lastSent = Number.NEGATIVE_INFINITY;
   let pingedAt: number | null = null;
   const timer = setInterval(() => {
-    if (!waiting() || lastSent < lastHeard) {
+    if (lastSent < lastHeard || !waiting()) {
       pingedAt = null;
       return;
     }
