@@ -4,7 +4,9 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { subscribersQueryOptions } from "../features/buddies/queries.ts";
 import { serverProtocolQueryOptions, socketStatusQueryOptions } from "../features/connection/queries.ts";
 import { putInOutbox } from "../features/messages/outbox.ts";
+import { deliverableQueryOptions } from "../features/messages/queries.ts";
 import { signOutAskedQueryOptions } from "../features/session/queries.ts";
+import { forgetSession } from "../features/session/useSession.ts";
 import { createEmitter } from "../lib/emitter.ts";
 import type { RoomSocket, RoomSocketEvents } from "../lib/room-socket.ts";
 import { followRoom } from "./room-dispatcher.ts";
@@ -102,6 +104,33 @@ describe("the room dispatcher", () => {
     events.emit("close", { code: 4401, reason: "signed out" });
     expect(ended).toEqual([null]);
     expect(isClosed()).toBe(true);
+  });
+
+  it("a 4401 close this tab asked for, landing after the sign-out's answer, still has no notice", () => {
+    // The answer came first: the tab forgot the session, and the shell (with its socket) goes at
+    // the next render, so the room's close of this socket can still land in between.
+    const { queryClient, events, ended } = setup();
+    queryClient.setQueryData(signOutAskedQueryOptions().queryKey, true);
+    forgetSession(queryClient, null);
+    events.emit("close", { code: 4401, reason: "signed out" });
+    expect(ended).toEqual([null]);
+  });
+
+  it("the next session starts as not asked to sign out: a close from elsewhere has its notice", () => {
+    const first = setup();
+    first.queryClient.setQueryData(signOutAskedQueryOptions().queryKey, true);
+    forgetSession(first.queryClient, null);
+    const { socket, events } = fakeSocket();
+    const ended: (string | null)[] = [];
+    followRoom({
+      queryClient: first.queryClient,
+      handle: me,
+      socket,
+      onSessionEnded: (notice) => ended.push(notice),
+      checkSession: async () => ({ handle: me }),
+    });
+    events.emit("close", { code: 4401, reason: "signed out" });
+    expect(ended).toEqual(["You signed out in another tab or window."]);
   });
 
   it("a 4401 close from elsewhere signs out with the room's reason", () => {

@@ -1,5 +1,5 @@
 import type { Credentials, SessionInfo } from "@pim/protocol";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { ApiError } from "../../lib/api.ts";
 import { storeHandle } from "../../lib/handle-store.ts";
@@ -45,10 +45,16 @@ export function useSignIn(mode: "signin" | "signup") {
   });
 }
 
-/** What survives a sign-out: the (now null) session and the notice saying why. */
+/**
+ * What survives a sign-out: the (now null) session, the notice saying why, and whether this tab
+ * asked for it: the shell and its socket go only at the next render, and the room's close of that
+ * socket can land first; it must still read as asked for here. The next session's socket starts
+ * it again as not asked (`followRoom`).
+ */
 const KEPT_ON_SIGN_OUT: ReadonlySet<unknown> = new Set([
   sessionQueryOptions().queryKey[0],
   signedOutNoticeQueryOptions().queryKey[0],
+  signOutAskedQueryOptions().queryKey[0],
 ]);
 
 /**
@@ -57,18 +63,18 @@ const KEPT_ON_SIGN_OUT: ReadonlySet<unknown> = new Set([
  */
 export function useSignedOut(): (notice: string | null) => void {
   const queryClient = useQueryClient();
-  return useCallback(
-    (notice) => {
-      storeHandle(null);
-      forgetCache();
-      queryClient.removeQueries({
-        predicate: (q) => !KEPT_ON_SIGN_OUT.has(q.queryKey[0]),
-      });
-      queryClient.setQueryData(signedOutNoticeQueryOptions().queryKey, notice);
-      queryClient.setQueryData(sessionQueryOptions().queryKey, null);
-    },
-    [queryClient],
-  );
+  return useCallback((notice) => forgetSession(queryClient, notice), [queryClient]);
+}
+
+/** What `useSignedOut` does, for a query client outside React. */
+export function forgetSession(queryClient: QueryClient, notice: string | null): void {
+  storeHandle(null);
+  forgetCache();
+  queryClient.removeQueries({
+    predicate: (q) => !KEPT_ON_SIGN_OUT.has(q.queryKey[0]),
+  });
+  queryClient.setQueryData(signedOutNoticeQueryOptions().queryKey, notice);
+  queryClient.setQueryData(sessionQueryOptions().queryKey, null);
 }
 
 /**
