@@ -148,6 +148,28 @@ describe("the room dispatcher", () => {
   });
 });
 
+describe("a buddy's new presence", () => {
+  it("has whether they take my messages read again, for them only", () => {
+    const { queryClient, events } = setup();
+    const accepting = { accepting: true } as const;
+    for (const peer of ["bob", "carol"])
+      queryClient.setQueryData(deliverableQueryOptions(me, peer).queryKey, accepting);
+    events.emit("message", {
+      type: "buddy.updated",
+      buddy: {
+        handle: "bob",
+        state: "active",
+        since: 1,
+        view: { handle: "bob", status: "closed", lastSeen: 1 },
+      },
+    });
+    const invalidated = (peer: string) =>
+      queryClient.getQueryState(deliverableQueryOptions(me, peer).queryKey)?.isInvalidated;
+    expect(invalidated("bob")).toBe(true);
+    expect(invalidated("carol")).toBe(false);
+  });
+});
+
 describe("an event that lands while the same data is being read again", () => {
   it("is not undone by the older answer: the data is read once more after it", async () => {
     const { queryClient, events } = setup();

@@ -79,6 +79,11 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
         message.buddy,
       ]);
       rereadIfInFlight(queryClient, buddiesQueryOptions(handle).queryKey);
+      // Whether they take messages now may follow their presence (refused while signed out):
+      // an open conversation with them asks again at once, not at its next periodic read.
+      void queryClient.invalidateQueries({
+        queryKey: [...deliverableQueryPrefix(handle), message.buddy.handle],
+      });
       return;
     case "buddy.removed":
       queryClient.setQueryData(buddiesQueryOptions(handle).queryKey, (list = []) =>
