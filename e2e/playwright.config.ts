@@ -63,11 +63,14 @@ export default defineConfig({
       "INBOX_RATE_PER_MINUTE=100000",
       "--var",
       "INBOX_RATE_BURST=1000",
-      // The integration tests' short waits: a closed last tab is Offline after a second, not five.
+      // The integration tests' short waits: a closed last tab is Offline after a second, not five,
+      // and a change right after another reaches buddies a quarter second later, not a second.
       "--var",
       `PRESENCE_GRACE_MS=${SHORT_WAITS.graceMs}`,
       "--var",
       `VIEW_WRITE_DELAY_MS=${SHORT_WAITS.viewWriteDelayMs}`,
+      "--var",
+      `COALESCE_WINDOW_MS=${SHORT_WAITS.coalesceWindowMs}`,
       // Every person here signs up from one address (localhost): no sign-up limit.
       ...Object.entries(LIFTED_SIGN_UP_LIMIT).flatMap(([name, value]) => ["--var", `${name}=${value}`]),
     ].join(" "),

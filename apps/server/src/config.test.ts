@@ -1,4 +1,4 @@
-import { DEFAULT_PRESENCE_POLICY, VIEW_WRITE_DELAY_MS } from "@pim/model";
+import { DEFAULT_COALESCE_POLICY, DEFAULT_PRESENCE_POLICY, VIEW_WRITE_DELAY_MS } from "@pim/model";
 import { describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "./config.ts";
 
@@ -16,16 +16,20 @@ describe("readConfig", () => {
     expect(config.presence.graceMs).toBe(5_000);
     expect(config.viewWriteDelayMs).toBe(VIEW_WRITE_DELAY_MS);
     expect(config.viewWriteDelayMs).toBe(5_000);
+    expect(config.coalescing).toEqual(DEFAULT_COALESCE_POLICY);
+    expect(config.coalescing.windowMs).toBe(1_000);
   });
 
-  it("takes the grace period and the view write delay from the environment", () => {
+  it("takes the grace period, the view write delay and the coalescing window from the environment", () => {
     const config = readConfig({
       SESSION_SECRET: SECRET,
       PRESENCE_GRACE_MS: "1000",
       VIEW_WRITE_DELAY_MS: "500",
+      COALESCE_WINDOW_MS: "250",
     });
     expect(config.presence.graceMs).toBe(1_000);
     expect(config.viewWriteDelayMs).toBe(500);
+    expect(config.coalescing.windowMs).toBe(250);
   });
 
   it.each(["0", "-5", "soon", ""])("ignores %j as a wait and keeps the default", (value) => {
@@ -33,8 +37,10 @@ describe("readConfig", () => {
       SESSION_SECRET: SECRET,
       PRESENCE_GRACE_MS: value,
       VIEW_WRITE_DELAY_MS: value,
+      COALESCE_WINDOW_MS: value,
     });
     expect(config.presence.graceMs).toBe(DEFAULT_PRESENCE_POLICY.graceMs);
     expect(config.viewWriteDelayMs).toBe(VIEW_WRITE_DELAY_MS);
+    expect(config.coalescing.windowMs).toBe(DEFAULT_COALESCE_POLICY.windowMs);
   });
 });

@@ -1,4 +1,6 @@
 import {
+  type CoalescePolicy,
+  DEFAULT_COALESCE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PRESENCE_POLICY,
   DEFAULT_SOCKET_LIMITS,
@@ -50,6 +52,8 @@ export type ServerConfig = {
   presence: PresencePolicy;
   /** How long after a buddy's new view arrives it is written, with any others (decision 13). */
   viewWriteDelayMs: number;
+  /** After a notification to a subscriber, further changes wait this long (tests shorten it). */
+  coalescing: CoalescePolicy;
 };
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -131,5 +135,9 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       graceMs: positiveNumber(env.PRESENCE_GRACE_MS, DEFAULT_PRESENCE_POLICY.graceMs),
     },
     viewWriteDelayMs: positiveNumber(env.VIEW_WRITE_DELAY_MS, VIEW_WRITE_DELAY_MS),
+    coalescing: {
+      ...DEFAULT_COALESCE_POLICY,
+      windowMs: positiveNumber(env.COALESCE_WINDOW_MS, DEFAULT_COALESCE_POLICY.windowMs),
+    },
   };
 }

@@ -20,7 +20,7 @@ import type {
 } from "@pim/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, roomApi, type Session, signUp, type TestSocket } from "./harness/client.ts";
-import { startServer, type TestServer } from "./harness/server.ts";
+import { SHORT_WAITS, startServer, type TestServer } from "./harness/server.ts";
 
 /** Fetches one watcher may make of one presentity at once before the room answers 429 (new). */
 const FETCH_BURST = 6;
@@ -35,6 +35,8 @@ afterAll(async () => {
 
 const api = (session: Session) => roomApi(server, session);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Long enough for a held-back notification (the server's coalescing window) and a receipt on its way. */
+const PAST_COALESCING = SHORT_WAITS.coalesceWindowMs + 500;
 const PIDF = "application/pidf+xml";
 /** Words that only a view of someone's presence carries. */
 const VIEW_FIELDS = ["status", "availability", "note", "devices", "lastSeen", "contact", "markup"];
@@ -169,7 +171,7 @@ describe("a polite-blocked watcher cannot tell the presentity from someone signe
     expect.soft(await deliverable(bob, alice)).toEqual(await deliverable(bob, dana));
 
     // Nothing after the block: no notification, no typing, no read receipt.
-    await sleep(1_500); // past the coalescing window and any receipt on its way
+    await sleep(PAST_COALESCING); // past the coalescing window and any receipt on its way
     expect.soft(framesAbout(bobTab, afterBlock, alice)).toEqual([]);
     const [sentToAlice] = (await api(bob).json<HistoryPage>(`/conversations/${alice.handle}/messages`))
       .messages;
@@ -316,7 +318,7 @@ describe("a blocked person", () => {
     aliceTab.send({ type: "message.read", conversation: ben.handle, upToSeq: 1 });
     await aliceTab.next("conversation.read", (m) => m.conversation === ben.handle);
     await api(alice).post("/presence", { availability: "away", note: "gone fishing" });
-    await sleep(1_500);
+    await sleep(PAST_COALESCING);
     expect(aliceTab.messages.some((m) => m.type === "typing" && m.from === bob.handle)).toBe(false);
     expect.soft(framesAbout(bobTab, fromBob, alice)).toEqual([]);
     expect.soft(framesAbout(benTab, fromBen, alice)).toEqual([]);

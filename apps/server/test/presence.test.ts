@@ -1,4 +1,4 @@
-import { PIDF_NAMESPACE } from "@pim/model";
+import { DEFAULT_COALESCE_POLICY, PIDF_NAMESPACE } from "@pim/model";
 import type { Buddy, PresenceView } from "@pim/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, roomApi, type Session, signUp, type TestSocket } from "./harness/client.ts";
@@ -6,7 +6,9 @@ import { SHORT_WAITS, startServer, type TestServer } from "./harness/server.ts";
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer();
+  // The deployed coalescing window: "rapid changes arrive coalesced" needs its ten changes to
+  // fall within fewer windows than ten, also on a slow machine.
+  server = await startServer({ vars: { COALESCE_WINDOW_MS: String(DEFAULT_COALESCE_POLICY.windowMs) } });
 });
 afterAll(async () => {
   await server?.dispose();

@@ -160,6 +160,7 @@ export default class UserRoom implements Party.Server {
       },
       now,
       this.config.presence,
+      this.config.coalescing,
     );
     const subscriptions = new Subscriptions(
       watchStore,

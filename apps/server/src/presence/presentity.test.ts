@@ -128,6 +128,24 @@ describe("notifications to each subscriber", () => {
     expect(selfViews(parts).filter((v) => v.note?.startsWith("change"))).toHaveLength(10);
   });
 
+  it("the window is the deployment's: a shorter one holds a change back only that long", async () => {
+    const clock = fakeClock();
+    const parts = {
+      clock,
+      ...(await presenceParts({ clock, people: ["bob"], coalescing: { windowMs: 200 } })),
+    };
+    await parts.privacy.setRules(rules({ default: { action: "allow", show: "lastSeen" } }));
+    await parts.subscriptions.requested("bob", false);
+    await clock.advance(200);
+    await parts.connect("tab-1");
+    await parts.presentity.setChosen({ availability: "busy", invisible: false });
+    expect(notified(parts).map((n) => n.view.availability)).toEqual(["available"]);
+    await clock.advance(199);
+    expect(notified(parts)).toHaveLength(1);
+    await clock.advance(1);
+    expect(notified(parts).map((n) => n.view.availability)).toEqual(["available", "busy"]);
+  });
+
   it("a change back to what was last sent within the window sends nothing more", async () => {
     const parts = await setup();
     await parts.connect("tab-1");

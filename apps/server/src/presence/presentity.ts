@@ -1,6 +1,7 @@
 import {
   type AggregateInput,
   aggregate,
+  type CoalescePolicy,
   type CoalesceState,
   coalesce,
   DEFAULT_COALESCE_POLICY,
@@ -59,6 +60,8 @@ export class Presentity {
     private readonly now: () => number,
     /** The grace period after the last tab closes (the deployment's, see config.ts). */
     private readonly policy: PresencePolicy = DEFAULT_PRESENCE_POLICY,
+    /** How notifications to each subscriber are paced (the deployment's, see config.ts). */
+    private readonly coalescing: CoalescePolicy = DEFAULT_COALESCE_POLICY,
   ) {}
 
   /**
@@ -211,7 +214,7 @@ export class Presentity {
 
   private offer(subscriber: string, view: PresenceView, now: number): void {
     const state = this.coalescers.get(subscriber) ?? initialCoalesceState();
-    const step = coalesce(state, view, now, DEFAULT_COALESCE_POLICY);
+    const step = coalesce(state, view, now, this.coalescing);
     this.coalescers.set(subscriber, step.state);
     if (step.sendNow) this.outlets.notify(subscriber, step.sendNow, this.seq);
     if (step.flushAt !== undefined && !this.flushTimers.has(subscriber)) {

@@ -1,4 +1,5 @@
 import {
+  type CoalescePolicy,
   DEFAULT_SUBSCRIBER_LIMITS,
   DEFAULT_WATCHER_POLICY,
   FETCH_RATE,
@@ -30,6 +31,8 @@ export type PresencePartsOptions = {
   policy?: WatcherPolicy;
   limits?: SubscriberLimits;
   fetchRate?: RatePolicy;
+  /** The presentity's coalescing window; the model's default when not given. */
+  coalescing?: CoalescePolicy;
 };
 
 /**
@@ -56,6 +59,8 @@ export async function presenceParts(options: PresencePartsOptions) {
     new PresenceStore(storage.asStorage()),
     toWatchers.outlets,
     options.clock.now,
+    undefined,
+    options.coalescing,
   );
   const subscriptions = new Subscriptions(
     new WatchStore(storage.asStorage()),

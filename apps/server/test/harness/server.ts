@@ -77,6 +77,8 @@ export const SHORT_WAITS = {
   graceMs: 1_000,
   /** A subscriber's room writes a buddy's new view this long after it arrives. */
   viewWriteDelayMs: 500,
+  /** After a notification to a subscriber, further presence changes wait this long (1 s deployed). */
+  coalesceWindowMs: 250,
 } as const;
 
 class PortTaken extends Error {
@@ -101,6 +103,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       : {
           PRESENCE_GRACE_MS: String(SHORT_WAITS.graceMs),
           VIEW_WRITE_DELAY_MS: String(SHORT_WAITS.viewWriteDelayMs),
+          COALESCE_WINDOW_MS: String(SHORT_WAITS.coalesceWindowMs),
         }),
     ...options.vars,
   };
