@@ -165,14 +165,18 @@ export class BuddyList {
     await this.store.putBuddies(records).catch((error) => console.error("writing buddy views failed", error));
   }
 
-  /** Takes a record in memory and shows it on my tabs; false when nothing changed. */
+  /**
+   * Takes a record in memory and shows it on my tabs; false when nothing changed. A record is
+   * what the tabs are shown plus its sequence number, so one serialization of each side decides
+   * both (every notification comes through here: a fan-out to hundreds of rooms pays it in each).
+   */
   private keep(buddy: BuddyRecord): boolean {
     const previous = this.buddies.get(buddy.handle);
-    if (previous && JSON.stringify(previous) === JSON.stringify(buddy)) return false;
+    const shown = publicBuddy(buddy);
+    const shownChanged = !previous || JSON.stringify(publicBuddy(previous)) !== JSON.stringify(shown);
+    if (previous && !shownChanged && previous.seq === buddy.seq) return false;
     this.buddies.set(buddy.handle, buddy);
-    if (!previous || JSON.stringify(publicBuddy(previous)) !== JSON.stringify(publicBuddy(buddy))) {
-      this.outlets.updated(publicBuddy(buddy));
-    }
+    if (shownChanged) this.outlets.updated(shown);
     return true;
   }
 }
