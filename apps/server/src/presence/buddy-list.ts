@@ -20,6 +20,8 @@ export class BuddyList {
   /** Buddies whose latest view is shown but not yet written. */
   private readonly unwritten = new Set<string>();
   private writeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What my tabs were last shown of each buddy, serialized: `keep` compares against it. */
+  private readonly shownText = new Map<string, string>();
 
   constructor(
     private readonly me: string,
@@ -37,6 +39,7 @@ export class BuddyList {
 
   async load(): Promise<void> {
     this.buddies = await this.store.buddies();
+    this.shownText.clear();
   }
 
   /** On my buddy list (asked or watching): for "buddies only" delivery rules. */
@@ -77,6 +80,7 @@ export class BuddyList {
   async remove(handle: Handle): Promise<void> {
     if (!this.buddies.has(handle)) throw new Refusal("not_found", `${handle} is not on your buddy list.`);
     this.buddies.delete(handle);
+    this.shownText.delete(handle);
     this.unwritten.delete(handle);
     await this.store.deleteBuddy(handle);
     this.outlets.removed(handle);
@@ -173,10 +177,12 @@ export class BuddyList {
   private keep(buddy: BuddyRecord): boolean {
     const previous = this.buddies.get(buddy.handle);
     const shown = publicBuddy(buddy);
-    const shownChanged = !previous || JSON.stringify(publicBuddy(previous)) !== JSON.stringify(shown);
-    if (previous && !shownChanged && previous.seq === buddy.seq) return false;
+    const text = JSON.stringify(shown);
+    const before = previous && (this.shownText.get(buddy.handle) ?? JSON.stringify(publicBuddy(previous)));
+    if (previous && before === text && previous.seq === buddy.seq) return false;
     this.buddies.set(buddy.handle, buddy);
-    if (shownChanged) this.outlets.updated(shown);
+    this.shownText.set(buddy.handle, text);
+    if (before !== text) this.outlets.updated(shown);
     return true;
   }
 }

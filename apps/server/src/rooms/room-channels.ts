@@ -19,6 +19,8 @@ type Pending = { notification: RcNotify; settle: (outcome: NotifyOutcome) => voi
 type Channel = {
   to: string;
   socket: Promise<WebSocket>;
+  /** The socket once open: frames then go out at once, without a promise turn each. */
+  open?: WebSocket;
   /** Notifications waiting for their reply, by frame number. */
   pending: Map<number, Pending & { timer: ReturnType<typeof setTimeout> }>;
   next: number;
@@ -70,17 +72,23 @@ export class RoomChannels {
 
   private send(channel: Channel, frame: RcChannelFrame): void {
     const text = JSON.stringify(frame);
-    channel.socket.then(
-      (socket) => {
-        if (channel.lost) return; // handed to HTTP already
-        try {
-          socket.send(text);
-        } catch {
-          this.lose(channel);
-        }
-      },
-      () => undefined, // `open` hands everything to HTTP
-    );
+    // Sent at once on an open channel (a change to 500 subscribers is 500 sends in one turn);
+    // while it opens, in order behind the opening (whose callback sets `open` first).
+    if (channel.open) this.sendOn(channel, channel.open, text);
+    else
+      channel.socket.then(
+        (socket) => this.sendOn(channel, socket, text),
+        () => undefined, // `open` hands everything to HTTP
+      );
+  }
+
+  private sendOn(channel: Channel, socket: WebSocket, text: string): void {
+    if (channel.lost) return; // handed to HTTP already
+    try {
+      socket.send(text);
+    } catch {
+      this.lose(channel);
+    }
   }
 
   private open(to: string): Channel {
@@ -90,6 +98,7 @@ export class RoomChannels {
     this.channels.set(to, channel);
     channel.socket.then(
       (socket) => {
+        channel.open = socket;
         socket.addEventListener("message", (event) => this.replied(channel, event.data));
         socket.addEventListener("close", () => this.lose(channel));
         socket.addEventListener("error", () => this.lose(channel));
