@@ -56,7 +56,28 @@ export class RoomChannels {
   tell(to: string, notification: RcNotify): void {
     const channel = this.open(to);
     channel.lastTold = notification;
-    this.send(channel, { type: "notify", notification });
+    this.sendText(channel, this.toldText(notification));
+  }
+
+  /**
+   * The frame of a NOTIFICATION told: one change to many subscribers tells each of those the
+   * rules treat alike the same view object (`Subscriptions.transform`) with the same sequence
+   * number, so the frame is serialized once per distinct view, not once per subscriber.
+   */
+  private readonly told = new WeakMap<object, { notification: RcNotify; text: string }>();
+  private toldText(notification: RcNotify): string {
+    // Only a notification of exactly state, view and seq is recognized by those.
+    const view = Object.keys(notification).length === 3 ? notification.view : undefined;
+    const known = view && this.told.get(view);
+    if (
+      known &&
+      known.notification.seq === notification.seq &&
+      known.notification.state === notification.state
+    )
+      return known.text;
+    const text = JSON.stringify({ type: "notify", notification } satisfies RcChannelFrame);
+    if (view) this.told.set(view, { notification, text });
+    return text;
   }
 
   /** A NOTIFICATION whose outcome the caller waits for. */
@@ -71,7 +92,10 @@ export class RoomChannels {
   }
 
   private send(channel: Channel, frame: RcChannelFrame): void {
-    const text = JSON.stringify(frame);
+    this.sendText(channel, JSON.stringify(frame));
+  }
+
+  private sendText(channel: Channel, text: string): void {
     // Sent at once on an open channel (a change to 500 subscribers is 500 sends in one turn);
     // while it opens, in order behind the opening (whose callback sets `open` first).
     if (channel.open) this.sendOn(channel, channel.open, text);
