@@ -3,11 +3,13 @@ import { type Buddy, type Handle, LIMITS, type RcNotify } from "@pim/protocol";
 import { Refusal } from "../refusal.ts";
 import { refusalOf } from "../rooms/room-call-result.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
+import { type JsonText, jsonText } from "../socket/json-text.ts";
 import type { BuddyRecord, WatchStore } from "../store/watch-store.ts";
 
 /** Where buddy-list changes go: the principal's own tabs. */
 export type BuddyOutlets = {
-  updated(buddy: Buddy): void;
+  /** A buddy as my tabs now show it, with its JSON text (made to see whether it changed). */
+  updated(buddy: Buddy, text: JsonText<Buddy>): void;
   removed(handle: string): void;
 };
 
@@ -21,7 +23,7 @@ export class BuddyList {
   private readonly unwritten = new Set<string>();
   private writeTimer: ReturnType<typeof setTimeout> | undefined;
   /** What my tabs were last shown of each buddy, serialized: `keep` compares against it. */
-  private readonly shownText = new Map<string, string>();
+  private readonly shownText = new Map<string, JsonText<Buddy>>();
 
   constructor(
     private readonly me: string,
@@ -177,12 +179,12 @@ export class BuddyList {
   private keep(buddy: BuddyRecord): boolean {
     const previous = this.buddies.get(buddy.handle);
     const shown = publicBuddy(buddy);
-    const text = JSON.stringify(shown);
+    const text = jsonText(shown);
     const before = previous && (this.shownText.get(buddy.handle) ?? JSON.stringify(publicBuddy(previous)));
     if (previous && before === text && previous.seq === buddy.seq) return false;
     this.buddies.set(buddy.handle, buddy);
     this.shownText.set(buddy.handle, text);
-    if (before !== text) this.outlets.updated(shown);
+    if (before !== text) this.outlets.updated(shown, text);
     return true;
   }
 }
