@@ -12,19 +12,22 @@ import { type ProfileResult, profileMarkdown } from "./profile/profile-report.ts
 import { mergeTraces, parseTraceSummary, type ThreadSyscalls } from "./profile/syscalls.ts";
 import { type Attached, ensurePerf, sampleCpu, traceSyscalls } from "./profile/tools.ts";
 import type { Around } from "./scenarios/around.ts";
-import { bareRelay } from "./scenarios/bare.ts";
+import { bareFanout, bareRelay } from "./scenarios/bare.ts";
 import { fanout } from "./scenarios/fanout.ts";
 import { messages } from "./scenarios/messages.ts";
 import { groupMembers, killGroups } from "./server-processes.ts";
 
 const USAGE = `usage: npm run bench:profile -- [options]
-  --stage messages|fanout|bare-relay
+  --stage messages|fanout|bare-relay|bare-fanout
                             what to profile (default messages; bare-relay: the bare
-                            room-to-room relay storing each message in both rooms)
+                            room-to-room relay storing each message in both rooms;
+                            bare-fanout: the bare fan-out over room-to-room sockets, the
+                            floor the fanout stage is judged against)
   --rate N                  messages a second (default 300)
   --duration S              seconds per run of the messages stage (default 5)
   --users N                 principals the messages are spread over (default 200)
-  --subscribers N           subscribers of the presentity for fanout (default 500)
+  --subscribers N           subscribers of the presentity for fanout, leaves of the bare
+                            fan-out (default 500)
   --changes N               status changes for fanout, half under each tool (default 10)
   --hz N                    CPU samples a second (default 499)
   --tmpfs                   storage on /dev/shm instead of disk
@@ -73,8 +76,8 @@ function positiveInt(
   return n;
 }
 const stageName = values.stage ?? "messages";
-if (stageName !== "messages" && stageName !== "fanout" && stageName !== "bare-relay")
-  fail(`--stage is messages, fanout or bare-relay, not ${JSON.stringify(stageName)}`);
+if (!["messages", "fanout", "bare-relay", "bare-fanout"].includes(String(stageName)))
+  fail(`--stage is messages, fanout, bare-relay or bare-fanout, not ${JSON.stringify(stageName)}`);
 const rate = positiveInt("rate", 300);
 const duration = positiveInt("duration", 5);
 const users = positiveInt("users", 200, 2);
@@ -90,13 +93,19 @@ try {
   process.exit(1);
 }
 
+/** V8 writes /tmp/perf-<pid>.map of its JIT code, and gives interpreted frames a native frame of their own. */
+const V8_FLAGS_FOR_PERF = "--perf-basic-prof --interpreted-frames-native-stack";
+
 const persistDir = mkdtempSync(join(values.tmpfs ? "/dev/shm" : tmpdir(), "pim-profile-"));
 /** perf's own files, apart from the server's storage. */
 const toolDir = mkdtempSync(join(tmpdir(), "pim-profile-tools-"));
 let server: TestServer | undefined;
+/** The perf map workerd writes of its JIT code (see below), removed with the rest. */
+let perfMap: string | undefined;
 const cleanUp = () => {
   if (server?.pid) killGroups([server.pid]);
   for (const dir of [persistDir, toolDir]) rmSync(dir, { recursive: true, force: true });
+  if (perfMap) rmSync(perfMap, { force: true });
 };
 process.on("exit", cleanUp);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
@@ -139,6 +148,11 @@ function profiler(workerd: number, stages: number): Around {
 
 try {
   console.log(`starting partykit dev (storage in ${persistDir}) …`);
+  // workerd started with V8's perf map (/tmp/perf-<pid>.map), so perf names the JavaScript
+  // functions it samples instead of "[unknown]": partykit dev has no option for V8 flags, so
+  // miniflare starts workerd through a script that adds them to its config.
+  process.env.MINIFLARE_WORKERD_PATH = join(import.meta.dirname, "profile/workerd-v8-flags.sh");
+  process.env.PIM_WORKERD_V8_FLAGS = V8_FLAGS_FOR_PERF;
   server = await startServer({
     config: "bench/partykit.bench.json",
     persistDir,
@@ -150,6 +164,7 @@ try {
   );
   if (!workerd) throw new Error("could not find the workerd process of partykit dev");
   console.log(`  workerd pid ${workerd.pid}`);
+  perfMap = `/tmp/perf-${workerd.pid}.map`;
 
   let what: string;
   let units: ProfileResult["units"];
@@ -175,6 +190,17 @@ try {
     );
     units = { cpu: cpuRun?.sent ?? 0, syscalls: traceRun?.sent ?? 0, name: "message" };
     latency = { cpu: cpuRun?.latency, syscalls: traceRun?.latency };
+  } else if (stageName === "bare-fanout") {
+    what = `one request to a bare hub room → ${subscribers} bare rooms over room-to-room sockets → their sockets, ${changes} rounds, half under perf record and half under perf trace`;
+    console.log(`${what} …`);
+    const sampledChanges = Math.ceil(changes / 2);
+    const result = await bareFanout(server, subscribers, changes, "socket", profiler(workerd.pid, changes));
+    units = {
+      cpu: sampledChanges * subscribers,
+      syscalls: (changes - sampledChanges) * subscribers,
+      name: "notification",
+    };
+    latency = { all: result.latency };
   } else {
     what = `one status change to ${subscribers} subscribers, ${changes} changes, half under perf record and half under perf trace`;
     console.log(`${what} …`);

@@ -54,6 +54,7 @@ export async function bareFanout(
   count: number,
   changes: number,
   via: "http" | "socket",
+  around: Around = (_stage, run) => run(),
 ): Promise<BareFanoutResult> {
   const tag = `${via}${count}`;
   // Every size and route shares one set of leaf rooms: local workerd starts refusing sockets to
@@ -69,13 +70,18 @@ export async function bareFanout(
       if (text === note) arrivals.push(at);
     };
     for (const client of clients) client.onText.add(listener);
-    const sentAt = performance.now();
-    const response = await fetch(`${server.url}/parties/bare/hub-${tag}`, {
-      method: "POST",
-      body: JSON.stringify({ leaves, note, via }),
-    });
-    if (!response.ok) throw new Error(`bare hub: ${response.status} ${await response.text()}`);
-    await until(30_000, () => arrivals.length >= count);
+    let sentAt = 0;
+    const round = async () => {
+      sentAt = performance.now();
+      const response = await fetch(`${server.url}/parties/bare/hub-${tag}`, {
+        method: "POST",
+        body: JSON.stringify({ leaves, note, via }),
+      });
+      if (!response.ok) throw new Error(`bare hub: ${response.status} ${await response.text()}`);
+      await until(30_000, () => arrivals.length >= count);
+    };
+    if (i >= 0) await around(`change ${i + 1}`, round);
+    else await round();
     for (const client of clients) client.onText.delete(listener);
     if (i >= 0) latencies.push(...arrivals.map((at) => at - sentAt));
     await new Promise((r) => setTimeout(r, 200));

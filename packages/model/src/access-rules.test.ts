@@ -1,4 +1,4 @@
-import { type AccessRules, AccessRulesSchema, type PresenceView } from "@pim/protocol";
+import { type AccessRules, AccessRulesSchema, type PresenceView, ShowLevelSchema } from "@pim/protocol";
 import { describe, expect, it } from "vitest";
 import {
   type AccessDecision,
@@ -10,6 +10,7 @@ import {
   subscriptionState,
   transformView,
   viewForWatcher,
+  watcherViewKey,
 } from "./access-rules.ts";
 import { DEFAULT_ACCESS_RULES } from "./default-rules.ts";
 
@@ -312,6 +313,51 @@ describe("viewForWatcher", () => {
     expect(politeView("alice", "note", 500)).toEqual({ handle: "alice", status: "closed" });
     expect(politeView("alice", "lastSeen", undefined)).toEqual({ handle: "alice", status: "closed" });
   });
+});
+
+describe("watcherViewKey", () => {
+  const decisions: [AccessDecision, Answer, number | undefined][] = [];
+  for (const action of ["allow", "confirm", "polite-block", "block"] as const)
+    for (const show of ShowLevelSchema.options)
+      for (const answer of [undefined, "approve", "deny"] as const)
+        for (const since of [undefined, 500, 900])
+          decisions.push([{ action, show, because: "person" }, answer, since]);
+  const views = [
+    full,
+    { ...full, note: "changed" },
+    { handle: "alice", status: "closed" as const, lastSeen: 7 },
+  ];
+  it("is null exactly when the watcher receives nothing", () => {
+    for (const [decision, answer, since] of decisions) {
+      expect(watcherViewKey(decision, answer, since) === null).toBe(
+        viewForWatcher(full, decision, answer, since) === null,
+      );
+    }
+  });
+  it("watchers with equal keys receive equal views of every view", () => {
+    for (const [d1, a1, s1] of decisions)
+      for (const [d2, a2, s2] of decisions) {
+        if (watcherViewKey(d1, a1, s1) !== watcherViewKey(d2, a2, s2)) continue;
+        for (const view of views)
+          expect(viewForWatcher(view, d1, a1, s1)).toEqual(viewForWatcher(view, d2, a2, s2));
+      }
+  });
+  it("tells apart watchers who see different views", () => {
+    expect(watcherViewKey(allowAt("note"), undefined)).not.toBe(
+      watcherViewKey(allowAt("availability"), undefined),
+    );
+    const polite: AccessDecision = { action: "polite-block", show: "lastSeen", because: "person" };
+    expect(watcherViewKey(polite, undefined, 500)).not.toBe(watcherViewKey(polite, undefined, 900));
+    expect(watcherViewKey(polite, undefined, 500)).not.toBe(
+      watcherViewKey(allowAt("lastSeen"), undefined, 500),
+    );
+  });
+});
+
+const allowAt = (show: AccessDecision["show"]): AccessDecision => ({
+  action: "allow",
+  show,
+  because: "person",
 });
 
 describe("the rules schema refuses unknown input", () => {

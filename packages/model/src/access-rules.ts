@@ -183,3 +183,19 @@ export function viewForWatcher(
   if (decision.action === "polite-block") return politeView(view.handle, decision.show, politeSince);
   return transformView(view, decision.show);
 }
+
+/**
+ * What `viewForWatcher` reads besides the view itself: watchers with equal keys receive equal
+ * views of the same view, so a fan-out builds (and compares, and sends) each distinct view once,
+ * not once per subscriber. Null when they receive nothing.
+ */
+export function watcherViewKey(
+  decision: AccessDecision,
+  answer: Answer,
+  politeSince?: number,
+): string | null {
+  const state = subscriptionState(decision, answer);
+  if (state === "refused" || state === "pending") return null;
+  if (decision.action === "polite-block") return `polite-block ${decision.show} ${politeSince ?? "-"}`;
+  return `show ${decision.show}`;
+}

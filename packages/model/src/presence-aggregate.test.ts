@@ -6,6 +6,7 @@ import {
   isPresent,
   nextChangeAt,
   type PresencePolicy,
+  viewKey,
   viewsEqual,
 } from "./presence-aggregate.ts";
 
@@ -205,5 +206,9 @@ describe("viewsEqual", () => {
     },
   ])("%j", ({ a, b, equal }) => {
     expect(viewsEqual(a, b)).toBe(equal);
+    // Asked again (the canonical text is kept per view): the same answer, both ways round.
+    expect(viewsEqual(b, a)).toBe(equal);
+    expect(viewsEqual(a, b)).toBe(equal);
+    expect(viewKey(a) === viewKey(b)).toBe(equal);
   });
 });

@@ -34,6 +34,7 @@ import { Refusal } from "../refusal.ts";
 import { RoomChannels } from "../rooms/room-channels.ts";
 import { RoomClient } from "../rooms/room-client.ts";
 import { admitSignUp } from "../rooms/sign-up-gate.ts";
+import { buddyUpdatedFrame } from "../socket/json-text.ts";
 import { send } from "../socket/send.ts";
 import { AccountStore } from "../store/account-store.ts";
 import { ConversationStore } from "../store/conversation-store.ts";
@@ -191,7 +192,7 @@ export default class UserRoom implements Party.Server {
       rooms,
       (target) => privacy.anonymousTowards(target),
       {
-        updated: (buddy) => this.toOwnTabs({ type: "buddy.updated", buddy }),
+        updated: (_buddy, text) => this.toOwnTabsFrame(buddyUpdatedFrame(text)),
         removed: (handle) => this.toOwnTabs({ type: "buddy.removed", handle }),
       },
       now,
@@ -500,7 +501,11 @@ export default class UserRoom implements Party.Server {
 
   /** Every open tab of this principal. */
   private toOwnTabs(message: ServerMessage): void {
-    const frame = JSON.stringify(message);
+    this.toOwnTabsFrame(JSON.stringify(message));
+  }
+
+  /** A server message already serialized (see `buddyUpdatedFrame`), to every open tab. */
+  private toOwnTabsFrame(frame: string): void {
     for (const connection of this.room.getConnections<SocketState>()) {
       if (connection.state?.sessionId) connection.send(frame);
     }

@@ -72,7 +72,7 @@ describe("adding a buddy", () => {
     });
     expect(rooms.calls).toEqual([{ to: "alice", path: "/rc/subscribe", payload: { anonymous: false } }]);
     expect(stored(storage, "alice")).toEqual({ ...buddy, seq: reply.seq });
-    expect(out.args("updated")).toEqual([[buddy]]);
+    expect(out.args("updated")).toEqual([[buddy, JSON.stringify(buddy)]]);
     expect(buddies.isBuddy("alice")).toBe(true); // asked counts, whatever the answer
   });
 

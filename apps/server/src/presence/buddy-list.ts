@@ -3,11 +3,13 @@ import { type Buddy, type Handle, LIMITS, type RcNotify } from "@pim/protocol";
 import { Refusal } from "../refusal.ts";
 import { refusalOf } from "../rooms/room-call-result.ts";
 import type { RoomClient } from "../rooms/room-client.ts";
+import { type JsonText, jsonText } from "../socket/json-text.ts";
 import type { BuddyRecord, WatchStore } from "../store/watch-store.ts";
 
 /** Where buddy-list changes go: the principal's own tabs. */
 export type BuddyOutlets = {
-  updated(buddy: Buddy): void;
+  /** A buddy as my tabs now show it, with its JSON text (made to see whether it changed). */
+  updated(buddy: Buddy, text: JsonText<Buddy>): void;
   removed(handle: string): void;
 };
 
@@ -20,6 +22,8 @@ export class BuddyList {
   /** Buddies whose latest view is shown but not yet written. */
   private readonly unwritten = new Set<string>();
   private writeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What my tabs were last shown of each buddy, serialized: `keep` compares against it. */
+  private readonly shownText = new Map<string, JsonText<Buddy>>();
 
   constructor(
     private readonly me: string,
@@ -37,6 +41,7 @@ export class BuddyList {
 
   async load(): Promise<void> {
     this.buddies = await this.store.buddies();
+    this.shownText.clear();
   }
 
   /** On my buddy list (asked or watching): for "buddies only" delivery rules. */
@@ -77,6 +82,7 @@ export class BuddyList {
   async remove(handle: Handle): Promise<void> {
     if (!this.buddies.has(handle)) throw new Refusal("not_found", `${handle} is not on your buddy list.`);
     this.buddies.delete(handle);
+    this.shownText.delete(handle);
     this.unwritten.delete(handle);
     await this.store.deleteBuddy(handle);
     this.outlets.removed(handle);
@@ -165,14 +171,20 @@ export class BuddyList {
     await this.store.putBuddies(records).catch((error) => console.error("writing buddy views failed", error));
   }
 
-  /** Takes a record in memory and shows it on my tabs; false when nothing changed. */
+  /**
+   * Takes a record in memory and shows it on my tabs; false when nothing changed. A record is
+   * what the tabs are shown plus its sequence number, so one serialization of each side decides
+   * both (every notification comes through here: a fan-out to hundreds of rooms pays it in each).
+   */
   private keep(buddy: BuddyRecord): boolean {
     const previous = this.buddies.get(buddy.handle);
-    if (previous && JSON.stringify(previous) === JSON.stringify(buddy)) return false;
+    const shown = publicBuddy(buddy);
+    const text = jsonText(shown);
+    const before = previous && (this.shownText.get(buddy.handle) ?? JSON.stringify(publicBuddy(previous)));
+    if (previous && before === text && previous.seq === buddy.seq) return false;
     this.buddies.set(buddy.handle, buddy);
-    if (!previous || JSON.stringify(publicBuddy(previous)) !== JSON.stringify(publicBuddy(buddy))) {
-      this.outlets.updated(publicBuddy(buddy));
-    }
+    this.shownText.set(buddy.handle, text);
+    if (before !== text) this.outlets.updated(shown, text);
     return true;
   }
 }

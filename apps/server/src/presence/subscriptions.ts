@@ -27,6 +27,7 @@ import {
   watchCounts,
   watcherKind,
   watchersToForget,
+  watcherViewKey,
 } from "@pim/model";
 import type { PresenceView, Subscriber, SubscriptionState, WatcherInfo, WatcherPreview } from "@pim/protocol";
 import type { Affected, PrivacySettings } from "../privacy/privacy-settings.ts";
@@ -103,6 +104,8 @@ export class Subscriptions {
   private readonly rowTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly deferredWrites = new Set<string>();
   private deferredTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The views built of each view, by `watcherViewKey`: forgotten with the view. */
+  private readonly builtViews = new WeakMap<PresenceView, Map<string, PresenceView>>();
 
   constructor(
     private readonly store: WatchStore,
@@ -154,10 +157,27 @@ export class Subscriptions {
     return { decision, answer, state: subscriptionState(decision, answer) };
   }
 
-  /** What this watcher may see of a view; null when nothing (pending or refused). */
+  /**
+   * What this watcher may see of a view; null when nothing (pending or refused). Watchers the
+   * rules treat alike get the same view object (`watcherViewKey`), so a fan-out builds, compares
+   * and serializes each distinct view once.
+   */
   transform(watcher: string, view: PresenceView): PresenceView | null {
     const { decision, answer } = this.decide(watcher);
-    return viewForWatcher(view, decision, answer, this.current(watcher)?.politeSince ?? undefined);
+    const since = this.current(watcher)?.politeSince ?? undefined;
+    const key = watcherViewKey(decision, answer, since);
+    if (key === null) return null;
+    let built = this.builtViews.get(view);
+    if (!built) {
+      built = new Map();
+      this.builtViews.set(view, built);
+    }
+    let shown = built.get(key);
+    if (!shown) {
+      shown = viewForWatcher(view, decision, answer, since) ?? undefined;
+      if (shown) built.set(key, shown);
+    }
+    return shown ?? null;
   }
 
   /** "See what X sees": exactly what this room would send X now (as a named watcher). */

@@ -19,6 +19,8 @@ type Pending = { notification: RcNotify; settle: (outcome: NotifyOutcome) => voi
 type Channel = {
   to: string;
   socket: Promise<WebSocket>;
+  /** The socket once open: frames then go out at once, without a promise turn each. */
+  open?: WebSocket;
   /** Notifications waiting for their reply, by frame number. */
   pending: Map<number, Pending & { timer: ReturnType<typeof setTimeout> }>;
   next: number;
@@ -54,7 +56,28 @@ export class RoomChannels {
   tell(to: string, notification: RcNotify): void {
     const channel = this.open(to);
     channel.lastTold = notification;
-    this.send(channel, { type: "notify", notification });
+    this.sendText(channel, this.toldText(notification));
+  }
+
+  /**
+   * The frame of a NOTIFICATION told: one change to many subscribers tells each of those the
+   * rules treat alike the same view object (`Subscriptions.transform`) with the same sequence
+   * number, so the frame is serialized once per distinct view, not once per subscriber.
+   */
+  private readonly told = new WeakMap<object, { notification: RcNotify; text: string }>();
+  private toldText(notification: RcNotify): string {
+    // Only a notification of exactly state, view and seq is recognized by those.
+    const view = Object.keys(notification).length === 3 ? notification.view : undefined;
+    const known = view && this.told.get(view);
+    if (
+      known &&
+      known.notification.seq === notification.seq &&
+      known.notification.state === notification.state
+    )
+      return known.text;
+    const text = JSON.stringify({ type: "notify", notification } satisfies RcChannelFrame);
+    if (view) this.told.set(view, { notification, text });
+    return text;
   }
 
   /** A NOTIFICATION whose outcome the caller waits for. */
@@ -69,18 +92,27 @@ export class RoomChannels {
   }
 
   private send(channel: Channel, frame: RcChannelFrame): void {
-    const text = JSON.stringify(frame);
-    channel.socket.then(
-      (socket) => {
-        if (channel.lost) return; // handed to HTTP already
-        try {
-          socket.send(text);
-        } catch {
-          this.lose(channel);
-        }
-      },
-      () => undefined, // `open` hands everything to HTTP
-    );
+    this.sendText(channel, JSON.stringify(frame));
+  }
+
+  private sendText(channel: Channel, text: string): void {
+    // Sent at once on an open channel (a change to 500 subscribers is 500 sends in one turn);
+    // while it opens, in order behind the opening (whose callback sets `open` first).
+    if (channel.open) this.sendOn(channel, channel.open, text);
+    else
+      channel.socket.then(
+        (socket) => this.sendOn(channel, socket, text),
+        () => undefined, // `open` hands everything to HTTP
+      );
+  }
+
+  private sendOn(channel: Channel, socket: WebSocket, text: string): void {
+    if (channel.lost) return; // handed to HTTP already
+    try {
+      socket.send(text);
+    } catch {
+      this.lose(channel);
+    }
   }
 
   private open(to: string): Channel {
@@ -90,6 +122,7 @@ export class RoomChannels {
     this.channels.set(to, channel);
     channel.socket.then(
       (socket) => {
+        channel.open = socket;
         socket.addEventListener("message", (event) => this.replied(channel, event.data));
         socket.addEventListener("close", () => this.lose(channel));
         socket.addEventListener("error", () => this.lose(channel));
