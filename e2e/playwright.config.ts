@@ -68,6 +68,8 @@ export default defineConfig({
       `PRESENCE_GRACE_MS=${SHORT_WAITS.graceMs}`,
       "--var",
       `VIEW_WRITE_DELAY_MS=${SHORT_WAITS.viewWriteDelayMs}`,
+      "--var",
+      `CHANNEL_IDLE_MS=${SHORT_WAITS.channelIdleMs}`,
       // Every person here signs up from one address (localhost): no sign-up limit.
       ...Object.entries(LIFTED_SIGN_UP_LIMIT).flatMap(([name, value]) => ["--var", `${name}=${value}`]),
     ].join(" "),

@@ -1,4 +1,4 @@
-import { DEFAULT_PRESENCE_POLICY, VIEW_WRITE_DELAY_MS } from "@pim/model";
+import { CHANNEL_IDLE_MS, DEFAULT_PRESENCE_POLICY, VIEW_WRITE_DELAY_MS } from "@pim/model";
 import { describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "./config.ts";
 
@@ -16,6 +16,12 @@ describe("readConfig", () => {
     expect(config.presence.graceMs).toBe(5_000);
     expect(config.viewWriteDelayMs).toBe(VIEW_WRITE_DELAY_MS);
     expect(config.viewWriteDelayMs).toBe(5_000);
+    expect(config.channelIdleMs).toBe(CHANNEL_IDLE_MS);
+  });
+
+  it("takes the idle time of room-to-room channels from the environment", () => {
+    expect(readConfig({ SESSION_SECRET: SECRET, CHANNEL_IDLE_MS: "250" }).channelIdleMs).toBe(250);
+    expect(readConfig({ SESSION_SECRET: SECRET, CHANNEL_IDLE_MS: "0" }).channelIdleMs).toBe(CHANNEL_IDLE_MS);
   });
 
   it("takes the grace period and the view write delay from the environment", () => {

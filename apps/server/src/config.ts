@@ -1,4 +1,5 @@
 import {
+  CHANNEL_IDLE_MS,
   DEFAULT_LOCKOUT_POLICY,
   DEFAULT_PRESENCE_POLICY,
   DEFAULT_SOCKET_LIMITS,
@@ -50,6 +51,8 @@ export type ServerConfig = {
   presence: PresencePolicy;
   /** How long after a buddy's new view arrives it is written, with any others (decision 13). */
   viewWriteDelayMs: number;
+  /** A room-to-room NOTIFICATION channel unused this long is closed (decision 28). */
+  channelIdleMs: number;
 };
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -131,5 +134,6 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       graceMs: positiveNumber(env.PRESENCE_GRACE_MS, DEFAULT_PRESENCE_POLICY.graceMs),
     },
     viewWriteDelayMs: positiveNumber(env.VIEW_WRITE_DELAY_MS, VIEW_WRITE_DELAY_MS),
+    channelIdleMs: positiveNumber(env.CHANNEL_IDLE_MS, CHANNEL_IDLE_MS),
   };
 }

@@ -77,6 +77,11 @@ export const SHORT_WAITS = {
   graceMs: 1_000,
   /** A subscriber's room writes a buddy's new view this long after it arrives. */
   viewWriteDelayMs: 500,
+  /**
+   * A room-to-room channel unused this long is closed (production: 30 s), so tests also cover
+   * notifications on channels opened again after being closed idle.
+   */
+  channelIdleMs: 1_000,
 } as const;
 
 class PortTaken extends Error {
@@ -101,6 +106,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       : {
           PRESENCE_GRACE_MS: String(SHORT_WAITS.graceMs),
           VIEW_WRITE_DELAY_MS: String(SHORT_WAITS.viewWriteDelayMs),
+          CHANNEL_IDLE_MS: String(SHORT_WAITS.channelIdleMs),
         }),
     ...options.vars,
   };
