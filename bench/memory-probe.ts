@@ -38,11 +38,10 @@ const sockets = Number(process.argv[3] ?? 2000);
 const samples = (process.argv[4] ?? "3,15,30,60").split(",").map(Number);
 const perRoom = Number(process.env.PER_ROOM ?? 10);
 
-const vars: Record<string, string> = {};
-for (const name of ["CHANNEL_IDLE_MS", "PIM_METER"]) {
-  const value = process.env[name];
-  if (value) vars[name] = value;
-}
+const vars: Record<string, string> = {
+  ...(process.env.CHANNEL_IDLE_MS ? { CHANNEL_IDLE_MS: process.env.CHANNEL_IDLE_MS } : {}),
+  ...(process.env.PIM_METER ? { PIM_METER: process.env.PIM_METER } : {}),
+};
 const server = await startServer({ config: "bench/partykit.bench.json", waits: "production", vars });
 const rooms = party === "user" || party === "buddies";
 

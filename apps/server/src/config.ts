@@ -51,7 +51,7 @@ export type ServerConfig = {
   presence: PresencePolicy;
   /** How long after a buddy's new view arrives it is written, with any others (decision 13). */
   viewWriteDelayMs: number;
-  /** A room-to-room NOTIFICATION channel unused this long is closed (decision 28). */
+  /** A room-to-room NOTIFICATION channel unused this long is closed (decision 27). */
   channelIdleMs: number;
 };
 

@@ -34,7 +34,7 @@ type Channel = {
   idleCheck: ReturnType<typeof setTimeout> | null;
 };
 
-/** How channels are kept: closed after `idleMs` unused (decision 28); `now` is the clock. */
+/** How channels are kept: closed after `idleMs` unused (decision 27); `now` is the clock. */
 export type ChannelOptions = { idleMs: number; now: () => number };
 
 /**
@@ -49,7 +49,7 @@ export type ChannelOptions = { idleMs: number; now: () => number };
  * call instead: the pending notifications and the latest one told.
  *
  * A channel unused for `idleMs` (nothing sent, no reply awaited) is closed, so rooms between
- * which nothing happens hold no socket open to each other (decision 28).
+ * which nothing happens hold no socket open to each other (decision 27).
  */
 export class RoomChannels {
   private readonly channels = new Map<string, Channel>();
