@@ -31,6 +31,8 @@ it("npm run bench --smoke runs every stage and writes well-formed results", () =
     expect(messages.acknowledged).toBe(messages.sent);
     expect(results.storm.errors).toBe(0);
     expect(results.connections.sockets).toBe(20);
+    expect(results.connections.perConnectionWorkerdKiB).toEqual(expect.any(Number));
+    expect(results.connectionsBare.sockets).toBe(20);
     // What the first screen loaded in Chromium holds at least index.html's static imports.
     expect(results.app.staticJsGzipKiB).toBeGreaterThan(0);
     expect(results.app.jsGzipKiB).toBeGreaterThanOrEqual(results.app.staticJsGzipKiB);

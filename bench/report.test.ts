@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BenchResults, fanoutWithoutTail, toMarkdown } from "./report.ts";
+import { type BenchResults, fanoutWithoutTail, memoryGoalMet, toMarkdown } from "./report.ts";
 import type { Summary } from "./stats.ts";
 
 const latency = (p50: number, p99: number): Summary => ({ count: 10, p50, p95: p99, p99, max: p99 });
@@ -173,5 +173,45 @@ describe("the message goal at 500 a second", () => {
     expect(at500(p99, acknowledged)).toMatch(
       new RegExp(`\\| p99 ≤ 50 ms; acks = sent \\| ${verdict.replaceAll("*", "\\*")} \\|$`),
     );
+  });
+});
+
+describe("the memory goal: 70 KiB per idle socket", () => {
+  const connections = (perConnectionKiB: number, rssAfterMiB: number) => ({
+    sockets: 2000,
+    principals: 200,
+    rssBeforeMiB: 400,
+    rssAfterMiB,
+    perConnectionKiB,
+    perConnectionWorkerdKiB: perConnectionKiB + 10,
+  });
+  it.each([
+    { perSocket: 60, rss: 600, met: true },
+    { perSocket: 70, rss: 600, met: true },
+    { perSocket: 70.1, rss: 600, met: false },
+    { perSocket: 145, rss: 711, met: false },
+    { perSocket: 60, rss: 1025, met: false },
+  ])("$perSocket KiB per socket, $rss MiB in all: $met", ({ perSocket, rss, met }) => {
+    expect(memoryGoalMet(connections(perSocket, rss))).toBe(met);
+    const row =
+      toMarkdown({ ...results, connections: connections(perSocket, rss) })
+        .split("\n")
+        .find((l) => l.startsWith("| 2000 idle authenticated sockets")) ?? "";
+    expect(row).toMatch(
+      new RegExp(`\\| ≤ 70 KiB per socket, ≤ 1 GiB \\| ${met ? "met" : "\\*\\*missed\\*\\*"} \\|$`),
+    );
+  });
+
+  it("sets the figure against a bare hibernating socket's, with workerd's own share", () => {
+    const row =
+      toMarkdown({
+        ...results,
+        connections: connections(145, 711),
+        connectionsBare: { sockets: 2000, perConnectionKiB: 145, perConnectionWorkerdKiB: 170 },
+      })
+        .split("\n")
+        .find((l) => l.startsWith("| 2000 idle authenticated sockets")) ?? "";
+    expect(row).toContain("145 KiB per socket (workerd alone 155 KiB)");
+    expect(row).toContain("1.0× bare hibernating socket (145 KiB (workerd alone 170 KiB))");
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { AppLoadResult } from "./scenarios/app-load.ts";
 import type { BareFanoutResult, BareRelayResult } from "./scenarios/bare.ts";
-import type { ConnectionsResult } from "./scenarios/connections.ts";
+import type { BareConnectionsResult, ConnectionsResult } from "./scenarios/connections.ts";
 import type { FanoutResult } from "./scenarios/fanout.ts";
 import type { MessagesResult } from "./scenarios/messages.ts";
 import type { StormResult } from "./scenarios/storm.ts";
@@ -22,6 +22,8 @@ export type BenchResults = {
   fanout?: FanoutResult[];
   storm?: StormResult;
   connections?: ConnectionsResult;
+  /** The same number of idle sockets to a bare hibernating room: the runtime's floor per socket. */
+  connectionsBare?: BareConnectionsResult;
   app?: AppLoadResult;
   notes: string[];
   complete: boolean;
@@ -33,6 +35,14 @@ const latency = (l: Summary) => `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} 
 /** The fan-out goal: p99 at most twice p50, p50 at most 1.4 times the bare socket fan-out's. */
 export function fanoutWithoutTail(latency: Summary, bareSocket: Summary | undefined): boolean {
   return bareSocket !== undefined && latency.p99 <= 2 * latency.p50 && latency.p50 <= 1.4 * bareSocket.p50;
+}
+
+/** Issue #15, goal 3: server memory per idle authenticated socket. */
+export const MEMORY_PER_SOCKET_GOAL_KIB = 70;
+
+/** The memory goal: at most 70 KiB per idle socket, and the whole server under 1 GiB. */
+export function memoryGoalMet(c: ConnectionsResult): boolean {
+  return c.perConnectionKiB <= MEMORY_PER_SOCKET_GOAL_KIB && c.rssAfterMiB <= 1024;
 }
 
 /** "2.1×, 1.8× bare HTTP fan-out": a figure's p50 and p99 over its bare floor's. */
@@ -121,8 +131,13 @@ export function toMarkdown(r: BenchResults): string {
   }
   if (r.connections) {
     const c = r.connections;
+    const bare = r.connectionsBare;
+    const workerd = (kib: number | undefined) => (kib === undefined ? "" : ` (workerd alone ${kib} KiB)`);
+    const overBareSocket = bare
+      ? `${ratio(c.perConnectionKiB, bare.perConnectionKiB)} bare hibernating socket (${bare.perConnectionKiB} KiB${workerd(bare.perConnectionWorkerdKiB)})`
+      : "";
     rows.push(
-      `| ${c.sockets} idle authenticated sockets | server RSS ${c.rssBeforeMiB} → ${c.rssAfterMiB} MiB, ${c.perConnectionKiB} KiB per socket | | ≤ 1 GiB | ${verdict(c.rssAfterMiB <= 1024)} |`,
+      `| ${c.sockets} idle authenticated sockets | server RSS ${c.rssBeforeMiB} → ${c.rssAfterMiB} MiB, ${c.perConnectionKiB} KiB per socket${workerd(c.perConnectionWorkerdKiB)} | ${overBareSocket} | ≤ ${MEMORY_PER_SOCKET_GOAL_KIB} KiB per socket, ≤ 1 GiB | ${verdict(memoryGoalMet(c))} |`,
     );
   }
   if (r.app) {

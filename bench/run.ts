@@ -13,7 +13,7 @@ import { OPS_VARS, ops } from "./scale/ops-stage.ts";
 import { appLoad } from "./scenarios/app-load.ts";
 import { bareFanout, bareRelay } from "./scenarios/bare.ts";
 import { baseline } from "./scenarios/baseline.ts";
-import { connections } from "./scenarios/connections.ts";
+import { bareConnections, connections } from "./scenarios/connections.ts";
 import { fanout } from "./scenarios/fanout.ts";
 import { messages } from "./scenarios/messages.ts";
 import { storm } from "./scenarios/storm.ts";
@@ -356,6 +356,20 @@ try {
     );
     results.connections = await stage(`${sockets} idle authenticated sockets`, () =>
       connections(server as TestServer, sockets),
+    );
+    // The floor: as many sockets to a bare hibernating room, again on a fresh process.
+    await stage(
+      "restarting the server for the bare socket memory figure",
+      async () => {
+        await server?.stop();
+        builds.expectLaunch();
+        await server?.restart();
+        if (server?.pid) serverGroups.add(server.pid);
+      },
+      { watch: false },
+    );
+    results.connectionsBare = await stage(`${sockets} idle sockets to bare hibernating rooms`, () =>
+      bareConnections(server as TestServer, sockets),
     );
   }
   if (runs("app")) {

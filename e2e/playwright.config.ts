@@ -71,6 +71,7 @@ export default defineConfig({
       `VIEW_WRITE_DELAY_MS=${SHORT_WAITS.viewWriteDelayMs}`,
       "--var",
       `COALESCE_WINDOW_MS=${SHORT_WAITS.coalesceWindowMs}`,
+      `CHANNEL_IDLE_MS=${SHORT_WAITS.channelIdleMs}`,
       // Every person here signs up from one address (localhost): no sign-up limit.
       ...Object.entries(LIFTED_SIGN_UP_LIMIT).flatMap(([name, value]) => ["--var", `${name}=${value}`]),
     ].join(" "),

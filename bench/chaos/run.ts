@@ -43,6 +43,9 @@ const VARS: Record<string, string> = {
   MAX_WAITING_REQUESTS: String(bounds.waiting),
   MAX_REFUSED_KEPT: String(bounds.refused),
   MAX_WATCHER_RECORDS: String(bounds.watcherRecords),
+  // `CHANNEL_IDLE_MS=500 npm run chaos` closes room-to-room channels after half a second unused,
+  // so notifications also travel on channels opened again (decision 28).
+  ...(process.env.CHANNEL_IDLE_MS ? { CHANNEL_IDLE_MS: process.env.CHANNEL_IDLE_MS } : {}),
 };
 
 /** Source files changed under the run: what follows ran other code (say so with the figures). */

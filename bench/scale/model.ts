@@ -29,10 +29,11 @@ export const DEFAULT_PROFILE: UsageProfile = {
 
 /**
  * How long a room is in memory (and billed for duration) a day:
- * - `as-built`: all day. The rooms' NOTIFICATION channels are sockets a room opens to its
- *   subscribers' rooms and never closes; an outgoing socket cannot hibernate, and neither side
- *   uses the hibernation API, so a room with buddies stays resident.
- * - `online`: while its principal has a tab open (channels closed when idle, no hibernation).
+ * - `as-built`: all day: the rooms as first built, whose NOTIFICATION channels (sockets a room
+ *   opens to its subscribers' rooms) were never closed; an outgoing socket cannot hibernate, and
+ *   neither side uses the hibernation API, so a room with buddies stayed resident.
+ * - `online`: while its principal has a tab open (channels closed when idle, no hibernation):
+ *   the rooms since decision 28, give or take 30 s after each notification a room is sent.
  * - `hibernate`: only while it handles something (PartyKit's `hibernate: true`, channels closed
  *   when idle or replaced by HTTP calls): each operation's whole time in the principal's own room
  *   (from the action to its effect everywhere) plus the runtime's CPU for the other rooms.

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import WebSocket from "ws";
 import type { TestSocket } from "../../apps/server/test/harness/client.ts";
 import type { TestServer } from "../../apps/server/test/harness/server.ts";
 import { createPrincipals, openTab } from "./population.ts";
@@ -9,10 +10,22 @@ export type ConnectionsResult = {
   rssBeforeMiB: number;
   rssAfterMiB: number;
   perConnectionKiB: number;
+  /**
+   * The same for workerd's own RSS (the runtime that holds the sockets and rooms): steadier than
+   * the tree, in which the partykit CLI's Node process can give back tens of MiB at any time.
+   */
+  perConnectionWorkerdKiB?: number;
+};
+
+/** The floor under it: as many idle sockets, as many to a room, to a bare room with `hibernate: true`. */
+export type BareConnectionsResult = {
+  sockets: number;
+  perConnectionKiB: number;
+  perConnectionWorkerdKiB: number;
 };
 
 /** Resident memory of a process and all its descendants, in KiB (Linux /proc). */
-export function treeRssKiB(rootPid: number): number {
+export function treeRssKiB(rootPid: number, only?: (pid: number) => boolean): number {
   const children = new Map<number, number[]>();
   const rss = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
@@ -31,11 +44,25 @@ export function treeRssKiB(rootPid: number): number {
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop() as number;
-    total += rss.get(pid) ?? 0;
+    if (!only || only(pid)) total += rss.get(pid) ?? 0;
     stack.push(...(children.get(pid) ?? []));
   }
   return total;
 }
+
+/** Resident memory of the workerd processes under `rootPid`, in KiB. */
+export function workerdRssKiB(rootPid: number): number {
+  return treeRssKiB(rootPid, (pid) => {
+    try {
+      return /^Name:\s+workerd$/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+    } catch {
+      return false;
+    }
+  });
+}
+
+const perSocket = (before: number, after: number, sockets: number) =>
+  Math.round(((after - before) / sockets) * 10) / 10;
 
 /** `sockets` authenticated, idle sockets (10 per principal, pinging every 10 s): server memory. */
 export async function connections(server: TestServer, sockets: number): Promise<ConnectionsResult> {
@@ -44,6 +71,7 @@ export async function connections(server: TestServer, sockets: number): Promise<
   await new Promise((r) => setTimeout(r, 1_000));
   const pid = server.pid ?? 0;
   const before = treeRssKiB(pid);
+  const workerdBefore = workerdRssKiB(pid);
   const open: TestSocket[] = [];
   for (let i = 0; i < sockets; i += 50) {
     const batch = Array.from(
@@ -57,6 +85,7 @@ export async function connections(server: TestServer, sockets: number): Promise<
   }, 10_000);
   await new Promise((r) => setTimeout(r, 3_000));
   const after = treeRssKiB(pid);
+  const workerdAfter = workerdRssKiB(pid);
   clearInterval(heartbeat);
   for (const socket of open) socket.close();
   return {
@@ -64,6 +93,45 @@ export async function connections(server: TestServer, sockets: number): Promise<
     principals: principals.length,
     rssBeforeMiB: Math.round(before / 1024),
     rssAfterMiB: Math.round(after / 1024),
-    perConnectionKiB: Math.round(((after - before) / sockets) * 10) / 10,
+    perConnectionKiB: perSocket(before, after, sockets),
+    perConnectionWorkerdKiB: perSocket(workerdBefore, workerdAfter, sockets),
+  };
+}
+
+/**
+ * `sockets` idle sockets, 10 to a room, to the bench's bare room with `hibernate: true`
+ * (bench/bare-hibernating-party.ts), measured as `connections` measures the service's: what a
+ * socket costs this runtime whatever a room does. Measured on a fresh server process.
+ */
+export async function bareConnections(server: TestServer, sockets: number): Promise<BareConnectionsResult> {
+  const perRoom = 10;
+  const pid = server.pid ?? 0;
+  await new Promise((r) => setTimeout(r, 1_000));
+  const before = treeRssKiB(pid);
+  const workerdBefore = workerdRssKiB(pid);
+  const open: WebSocket[] = [];
+  for (let i = 0; i < sockets; i += 50) {
+    const batch = Array.from({ length: Math.min(50, sockets - i) }, (_, j) => Math.floor((i + j) / perRoom));
+    open.push(
+      ...(await Promise.all(
+        batch.map(async (room) => {
+          const socket = new WebSocket(`ws://127.0.0.1:${server.port}/parties/barehib/idle-${room}`);
+          await new Promise((resolve, reject) => {
+            socket.once("open", resolve);
+            socket.once("error", reject);
+          });
+          return socket;
+        }),
+      )),
+    );
+  }
+  await new Promise((r) => setTimeout(r, 3_000));
+  const after = treeRssKiB(pid);
+  const workerdAfter = workerdRssKiB(pid);
+  for (const socket of open) socket.close();
+  return {
+    sockets,
+    perConnectionKiB: perSocket(before, after, sockets),
+    perConnectionWorkerdKiB: perSocket(workerdBefore, workerdAfter, sockets),
   };
 }

@@ -1,4 +1,9 @@
-import { DEFAULT_COALESCE_POLICY, DEFAULT_PRESENCE_POLICY, VIEW_WRITE_DELAY_MS } from "@pim/model";
+import {
+  CHANNEL_IDLE_MS,
+  DEFAULT_COALESCE_POLICY,
+  DEFAULT_PRESENCE_POLICY,
+  VIEW_WRITE_DELAY_MS,
+} from "@pim/model";
 import { describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "./config.ts";
 
@@ -18,6 +23,12 @@ describe("readConfig", () => {
     expect(config.viewWriteDelayMs).toBe(5_000);
     expect(config.coalescing).toEqual(DEFAULT_COALESCE_POLICY);
     expect(config.coalescing.windowMs).toBe(1_000);
+    expect(config.channelIdleMs).toBe(CHANNEL_IDLE_MS);
+  });
+
+  it("takes the idle time of room-to-room channels from the environment", () => {
+    expect(readConfig({ SESSION_SECRET: SECRET, CHANNEL_IDLE_MS: "250" }).channelIdleMs).toBe(250);
+    expect(readConfig({ SESSION_SECRET: SECRET, CHANNEL_IDLE_MS: "0" }).channelIdleMs).toBe(CHANNEL_IDLE_MS);
   });
 
   it("takes the grace period, the view write delay and the coalescing window from the environment", () => {

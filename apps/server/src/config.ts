@@ -1,4 +1,5 @@
 import {
+  CHANNEL_IDLE_MS,
   type CoalescePolicy,
   DEFAULT_COALESCE_POLICY,
   DEFAULT_LOCKOUT_POLICY,
@@ -54,6 +55,8 @@ export type ServerConfig = {
   viewWriteDelayMs: number;
   /** After a notification to a subscriber, further changes wait this long (tests shorten it). */
   coalescing: CoalescePolicy;
+  /** A room-to-room NOTIFICATION channel unused this long is closed (decision 28). */
+  channelIdleMs: number;
 };
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -139,5 +142,6 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       ...DEFAULT_COALESCE_POLICY,
       windowMs: positiveNumber(env.COALESCE_WINDOW_MS, DEFAULT_COALESCE_POLICY.windowMs),
     },
+    channelIdleMs: positiveNumber(env.CHANNEL_IDLE_MS, CHANNEL_IDLE_MS),
   };
 }

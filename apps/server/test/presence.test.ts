@@ -154,6 +154,39 @@ describe("notifications", () => {
     bobTab.close();
   });
 
+  it("changes after the rooms' channel was closed idle still reach every subscriber, in order", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    await befriend(bob, alice);
+    const aliceTab = await connect(server, alice);
+    const bobTab = await connect(server, bob);
+    await buddyUpdate(bobTab, alice.handle, (b) => b.view?.status === "open");
+    for (const note of ["before the pause", "after one pause", "after two pauses"]) {
+      await api(alice).post("/presence", { note });
+      await buddyUpdate(bobTab, alice.handle, (b) => b.view?.note === note);
+      // Longer than the channel's idle time (the harness's): the next change opens a new one.
+      await new Promise((r) => setTimeout(r, SHORT_WAITS.channelIdleMs * 2));
+    }
+    // A subscription decision (waits for its reply) on a reopened channel.
+    const carol = await signUp(server);
+    const carolTab = await connect(server, carol);
+    await api(carol).post("/buddies", { handle: alice.handle });
+    await new Promise((r) => setTimeout(r, SHORT_WAITS.channelIdleMs * 2));
+    await api(alice).post(`/subscribers/${carol.handle}`, { decision: "approve" });
+    await buddyUpdate(
+      carolTab,
+      alice.handle,
+      (b) => b.state === "active" && b.view?.note === "after two pauses",
+    );
+    const notes = bobTab.messages.flatMap((m) =>
+      m.type === "buddy.updated" && m.buddy.handle === alice.handle && m.buddy.view?.note
+        ? [m.buddy.view.note]
+        : [],
+    );
+    expect(notes).toEqual(["before the pause", "after one pause", "after two pauses"]);
+    for (const tab of [aliceTab, bobTab, carolTab]) tab.close();
+  });
+
   it("closing the last tab turns the presentity CLOSED after the grace period, with last seen", async () => {
     const alice = await signUp(server);
     const bob = await signUp(server);

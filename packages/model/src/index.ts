@@ -1,6 +1,7 @@
 export * from "./access-rules.ts";
 export * from "./activity-signals.ts";
 export * from "./buddy-order.ts";
+export * from "./channel-idle.ts";
 export * from "./default-rules.ts";
 export * from "./delivery-rules.ts";
 export * from "./inbox-quota.ts";

@@ -148,7 +148,10 @@ export default class UserRoom implements Party.Server {
     const shownOpenChanged = new LateHook<[], void>("a change in whom I show OPEN");
 
     const privacy = new PrivacySettings(room.id, new PrivacyStore(storage), rooms, privacyChanged.call);
-    const channels = new RoomChannels(parties, room.id, this.config.secret, rooms, subscriberGone.call);
+    const channels = new RoomChannels(parties, room.id, this.config.secret, rooms, subscriberGone.call, {
+      idleMs: this.config.channelIdleMs,
+      now,
+    });
     const presentity = new Presentity(
       room.id,
       new PresenceStore(storage),

@@ -11,11 +11,14 @@ const SECRET = "test-secret-test-secret-test-secret";
 /** A socket as the runtime hands one back from `stub.socket()`: frames out, events in. */
 class FakeSocket {
   readonly sent: unknown[] = [];
+  closed: { code?: number; reason?: string } | null = null;
   private readonly listeners = new Map<string, Array<(event: { data?: unknown }) => void>>();
   send(text: string) {
     this.sent.push(JSON.parse(text));
   }
-  close() {}
+  close(code?: number, reason?: string) {
+    this.closed = { code, reason };
+  }
   addEventListener(type: string, listener: (event: { data?: unknown }) => void) {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
@@ -24,8 +27,9 @@ class FakeSocket {
   }
 }
 
-function setup(options: { refuse?: boolean; http?: RoomCallResult<"notify"> } = {}) {
-  const socket = new FakeSocket();
+function setup(options: { refuse?: boolean; http?: RoomCallResult<"notify">; idleMs?: number } = {}) {
+  let socket = new FakeSocket();
+  const sockets = [socket];
   const opened: Array<{ to: string; path: string; header: string }> = [];
   const parties = {
     user: {
@@ -33,6 +37,10 @@ function setup(options: { refuse?: boolean; http?: RoomCallResult<"notify"> } = 
         socket: async (path: string, init: { headers: Record<string, string> }) => {
           opened.push({ to, path, header: init.headers[ROOM_CALL_HEADER] as string });
           if (options.refuse) throw new Error("cannot open");
+          if (opened.length > 1) {
+            socket = new FakeSocket();
+            sockets.push(socket);
+          }
           return socket;
         },
       }),
@@ -42,8 +50,11 @@ function setup(options: { refuse?: boolean; http?: RoomCallResult<"notify"> } = 
     async (): Promise<RoomCallResult<"notify">> => options.http ?? { ok: true, reply: { ok: true } },
   );
   const gone = vi.fn();
-  const channels = new RoomChannels(parties, "alice", SECRET, { call } as unknown as RoomClient, gone);
-  return { channels, socket, opened, call, gone };
+  const channels = new RoomChannels(parties, "alice", SECRET, { call } as unknown as RoomClient, gone, {
+    idleMs: options.idleMs ?? 60_000,
+    now: () => Date.now(),
+  });
+  return { channels, socket, sockets, opened, call, gone };
 }
 
 const view = (note: string): RcNotify => ({
@@ -155,5 +166,38 @@ describe("RoomChannels", () => {
     socket.emit("message", JSON.stringify({ type: "notified", n: 0 }));
     await expect(pending).resolves.toBe("notified");
     expect(gone).not.toHaveBeenCalled();
+  });
+
+  it("closes a channel unused for the idle time, hands nothing to HTTP, and the next change opens a new one", async () => {
+    const { channels, sockets, opened, call } = setup({ idleMs: 100 });
+    channels.tell("bob", view("a"));
+    await settle();
+    expect(channels.openCount).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sockets[0]?.closed).toEqual({ code: 1000, reason: "idle" });
+    expect(channels.openCount).toBe(0);
+    sockets[0]?.emit("close"); // the runtime's close event after ours: nothing is resent
+    expect(call).not.toHaveBeenCalled();
+    channels.tell("bob", view("b"));
+    await settle();
+    expect(opened).toHaveLength(2);
+    expect(sockets[1]?.sent).toEqual([{ type: "notify", notification: view("b") }]);
+  });
+
+  it("keeps a channel open while it is used, and while a reply is awaited", async () => {
+    const { channels, socket } = setup({ idleMs: 150 });
+    channels.tell("bob", view("a"));
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 60));
+      channels.tell("bob", view(`b${i}`));
+    }
+    expect(socket.closed).toBeNull();
+    const pending = channels.notify("bob", view("c"));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(socket.closed).toBeNull();
+    socket.emit("message", JSON.stringify({ type: "notified", n: 0 }));
+    await expect(pending).resolves.toBe("notified");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(socket.closed).toEqual({ code: 1000, reason: "idle" });
   });
 });

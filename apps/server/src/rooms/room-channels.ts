@@ -1,3 +1,4 @@
+import { CHANNEL_IDLE_MS, channelIdle } from "@pim/model";
 import {
   decodeFrame,
   RC_CHANNEL_PATH,
@@ -27,7 +28,16 @@ type Channel = {
   /** The latest notification sent without asking for a reply: sent again by HTTP if the channel is lost. */
   lastTold?: RcNotify;
   lost: boolean;
+  /** The socket opened: until then, what was sent waits for it, so the channel is not idle. */
+  opened: boolean;
+  /** When a frame was last sent or a reply last came (the idle check's clock). */
+  lastUsedAt: number;
+  /** The pending idle check, while the channel is open. */
+  idleCheck: ReturnType<typeof setTimeout> | null;
 };
+
+/** How channels are kept: closed after `idleMs` unused (decision 28); `now` is the clock. */
+export type ChannelOptions = { idleMs: number; now: () => number };
 
 /**
  * NOTIFICATIONS from this presentity's room to its subscribers' rooms over sockets kept open
@@ -39,6 +49,9 @@ type Channel = {
  * subscriber answers only "gone"); `notify` waits for the reply (subscription decisions). What a
  * channel cannot carry (it will not open, closes, or gives no reply) goes by the signed HTTP
  * call instead: the pending notifications and the latest one told.
+ *
+ * A channel unused for `idleMs` (nothing sent, no reply awaited) is closed, so rooms between
+ * which nothing happens hold no socket open to each other (decision 28).
  */
 export class RoomChannels {
   private readonly channels = new Map<string, Channel>();
@@ -50,7 +63,13 @@ export class RoomChannels {
     private readonly rooms: RoomClient,
     /** A subscriber's room said it no longer wants my notifications. */
     private readonly onGone: (to: string) => void,
+    private readonly options: ChannelOptions = { idleMs: CHANNEL_IDLE_MS, now: () => Date.now() },
   ) {}
+
+  /** How many channels are open (or opening) now. */
+  get openCount(): number {
+    return this.channels.size;
+  }
 
   /** A presence NOTIFICATION, without waiting for it. */
   tell(to: string, notification: RcNotify): void {
@@ -96,6 +115,7 @@ export class RoomChannels {
   }
 
   private sendText(channel: Channel, text: string): void {
+    this.used(channel);
     // Sent at once on an open channel (a change to 500 subscribers is 500 sends in one turn);
     // while it opens, in order behind the opening (whose callback sets `open` first).
     if (channel.open) this.sendOn(channel, channel.open, text);
@@ -118,11 +138,21 @@ export class RoomChannels {
   private open(to: string): Channel {
     const existing = this.channels.get(to);
     if (existing) return existing;
-    const channel: Channel = { to, socket: this.connect(to), pending: new Map(), next: 0, lost: false };
+    const channel: Channel = {
+      to,
+      socket: this.connect(to),
+      pending: new Map(),
+      next: 0,
+      lost: false,
+      opened: false,
+      lastUsedAt: this.options.now(),
+      idleCheck: null,
+    };
     this.channels.set(to, channel);
     channel.socket.then(
       (socket) => {
         channel.open = socket;
+        channel.opened = true;
         socket.addEventListener("message", (event) => this.replied(channel, event.data));
         socket.addEventListener("close", () => this.lose(channel));
         socket.addEventListener("error", () => this.lose(channel));
@@ -143,7 +173,44 @@ export class RoomChannels {
     return party.get(to).socket(RC_CHANNEL_PATH, { headers: { [ROOM_CALL_HEADER]: header } });
   }
 
+  /** The channel was used now: an idle check is armed if none is. */
+  private used(channel: Channel): void {
+    channel.lastUsedAt = this.options.now();
+    if (channel.idleCheck === null && !channel.lost) this.checkIdleIn(channel, this.options.idleMs);
+  }
+
+  private checkIdleIn(channel: Channel, ms: number): void {
+    channel.idleCheck = setTimeout(() => {
+      channel.idleCheck = null;
+      if (channel.lost) return;
+      const awaited = channel.pending.size + (channel.opened ? 0 : 1);
+      const check = channelIdle(channel.lastUsedAt, this.options.now(), awaited, this.options.idleMs);
+      if (check.close) this.closeIdle(channel);
+      else this.checkIdleIn(channel, check.checkAgainInMs);
+    }, ms);
+  }
+
+  /**
+   * Closes an idle channel. Everything sent on it went out at least `idleMs` ago and nothing
+   * awaits a reply, so nothing is handed to HTTP; the next notification opens a new channel.
+   */
+  private closeIdle(channel: Channel): void {
+    channel.lost = true;
+    if (this.channels.get(channel.to) === channel) this.channels.delete(channel.to);
+    channel.socket.then(
+      (socket) => {
+        try {
+          socket.close(1000, "idle");
+        } catch {
+          // already closed
+        }
+      },
+      () => undefined,
+    );
+  }
+
   private replied(channel: Channel, data: unknown): void {
+    if (!channel.lost) channel.lastUsedAt = this.options.now();
     const decoded = decodeFrame(RcChannelReplySchema, data as string);
     if (!decoded.ok) return;
     const { type, n } = decoded.value;
@@ -162,6 +229,8 @@ export class RoomChannels {
   private lose(channel: Channel): void {
     if (channel.lost) return;
     channel.lost = true;
+    if (channel.idleCheck !== null) clearTimeout(channel.idleCheck);
+    channel.idleCheck = null;
     if (this.channels.get(channel.to) === channel) this.channels.delete(channel.to);
     for (const n of [...channel.pending.keys()]) this.byHttp(channel, n);
     const told = channel.lastTold;

@@ -79,6 +79,11 @@ export const SHORT_WAITS = {
   viewWriteDelayMs: 500,
   /** After a notification to a subscriber, further presence changes wait this long (1 s deployed). */
   coalesceWindowMs: 250,
+  /**
+   * A room-to-room channel unused this long is closed (production: 30 s), so tests also cover
+   * notifications on channels opened again after being closed idle.
+   */
+  channelIdleMs: 1_000,
 } as const;
 
 class PortTaken extends Error {
@@ -104,6 +109,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
           PRESENCE_GRACE_MS: String(SHORT_WAITS.graceMs),
           VIEW_WRITE_DELAY_MS: String(SHORT_WAITS.viewWriteDelayMs),
           COALESCE_WINDOW_MS: String(SHORT_WAITS.coalesceWindowMs),
+          CHANNEL_IDLE_MS: String(SHORT_WAITS.channelIdleMs),
         }),
     ...options.vars,
   };
