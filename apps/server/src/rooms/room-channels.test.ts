@@ -84,26 +84,29 @@ describe("RoomChannels", () => {
   });
 
   it("tells one view to many subscribers in the same frame, a new sequence number in a new one", async () => {
-    const { channels, socket } = setup();
+    const { channels, sockets } = setup();
     const shared = view("shared");
     channels.tell("bob", shared);
     channels.tell("carol", { ...shared });
     await settle();
     // bob's channel is open now: a frame to it goes out at once.
     channels.tell("bob", { ...shared, seq: 2 });
-    expect(socket.sent).toHaveLength(3);
+    expect(sockets.map((s) => s.sent.length)).toEqual([2, 1]);
     channels.tell("erin", { ...shared, state: "ended", view: undefined });
     channels.tell("fred", {
       ...shared,
       view: { ...(shared.view as object), note: "other" } as RcNotify["view"],
     });
     await settle();
-    expect(socket.sent).toEqual([
-      { type: "notify", notification: shared },
-      { type: "notify", notification: shared },
-      { type: "notify", notification: { ...shared, seq: 2 } },
-      { type: "notify", notification: { state: "ended", seq: 1 } },
-      { type: "notify", notification: { ...shared, view: { ...shared.view, note: "other" } } },
+    // One socket per subscriber room, in the order they were opened: bob, carol, erin, fred.
+    expect(sockets.map((s) => s.sent)).toEqual([
+      [
+        { type: "notify", notification: shared },
+        { type: "notify", notification: { ...shared, seq: 2 } },
+      ],
+      [{ type: "notify", notification: shared }],
+      [{ type: "notify", notification: { state: "ended", seq: 1 } }],
+      [{ type: "notify", notification: { ...shared, view: { ...shared.view, note: "other" } } }],
     ]);
   });
 
