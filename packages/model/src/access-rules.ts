@@ -167,6 +167,20 @@ export function transformView(view: PresenceView, show: ShowLevel): PresenceView
   return result;
 }
 
+/** What a watcher receives of a view: nothing, a frozen signed-out view, or the view at a level. */
+type WatcherShare =
+  | { kind: "polite-block"; show: ShowLevel; since: number | undefined }
+  | { kind: "show"; show: ShowLevel }
+  | null;
+
+function watcherShare(decision: AccessDecision, answer: Answer, politeSince?: number): WatcherShare {
+  const state = subscriptionState(decision, answer);
+  if (state === "refused" || state === "pending") return null;
+  if (decision.action === "polite-block")
+    return { kind: "polite-block", show: decision.show, since: politeSince };
+  return { kind: "show", show: decision.show };
+}
+
 /**
  * The view a watcher receives, or null when they receive nothing (refused, or still pending).
  * Polite-blocked watchers get what a signed-out presentity shows, as of `politeSince` (the last
@@ -178,24 +192,24 @@ export function viewForWatcher(
   answer: Answer,
   politeSince?: number,
 ): PresenceView | null {
-  const state = subscriptionState(decision, answer);
-  if (state === "refused" || state === "pending") return null;
-  if (decision.action === "polite-block") return politeView(view.handle, decision.show, politeSince);
-  return transformView(view, decision.show);
+  const share = watcherShare(decision, answer, politeSince);
+  if (share === null) return null;
+  if (share.kind === "polite-block") return politeView(view.handle, share.show, share.since);
+  return transformView(view, share.show);
 }
 
 /**
- * What `viewForWatcher` reads besides the view itself: watchers with equal keys receive equal
- * views of the same view, so a fan-out builds (and compares, and sends) each distinct view once,
- * not once per subscriber. Null when they receive nothing.
+ * All `viewForWatcher` reads besides the view itself (the same `watcherShare`): watchers with
+ * equal keys receive equal views of the same view, so a fan-out builds (and compares, and sends)
+ * each distinct view once, not once per subscriber. Null when they receive nothing.
  */
 export function watcherViewKey(
   decision: AccessDecision,
   answer: Answer,
   politeSince?: number,
 ): string | null {
-  const state = subscriptionState(decision, answer);
-  if (state === "refused" || state === "pending") return null;
-  if (decision.action === "polite-block") return `polite-block ${decision.show} ${politeSince ?? "-"}`;
-  return `show ${decision.show}`;
+  const share = watcherShare(decision, answer, politeSince);
+  if (share === null) return null;
+  if (share.kind === "polite-block") return `polite-block ${share.show} ${share.since ?? "-"}`;
+  return `show ${share.show}`;
 }
