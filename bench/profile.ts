@@ -169,6 +169,15 @@ try {
   let what: string;
   let units: ProfileResult["units"];
   let latency: ProfileResult["latency"];
+  // Fan-outs: the first half of the changes run under perf record, the rest under perf trace.
+  const fanoutUnits = (): ProfileResult["units"] => {
+    const sampledChanges = Math.ceil(changes / 2);
+    return {
+      cpu: sampledChanges * subscribers,
+      syscalls: (changes - sampledChanges) * subscribers,
+      name: "notification",
+    };
+  };
   if (stageName === "messages") {
     what = `instant messages at ${rate}/s over ${users} users, ${duration} s under each of perf record and perf trace`;
     console.log(`${what} …`);
@@ -193,24 +202,14 @@ try {
   } else if (stageName === "bare-fanout") {
     what = `one request to a bare hub room → ${subscribers} bare rooms over room-to-room sockets → their sockets, ${changes} rounds, half under perf record and half under perf trace`;
     console.log(`${what} …`);
-    const sampledChanges = Math.ceil(changes / 2);
     const result = await bareFanout(server, subscribers, changes, "socket", profiler(workerd.pid, changes));
-    units = {
-      cpu: sampledChanges * subscribers,
-      syscalls: (changes - sampledChanges) * subscribers,
-      name: "notification",
-    };
+    units = fanoutUnits();
     latency = { all: result.latency };
   } else {
     what = `one status change to ${subscribers} subscribers, ${changes} changes, half under perf record and half under perf trace`;
     console.log(`${what} …`);
-    const sampledChanges = Math.ceil(changes / 2);
     const result = await fanout(server, subscribers, changes, "prof", profiler(workerd.pid, changes));
-    units = {
-      cpu: sampledChanges * subscribers,
-      syscalls: (changes - sampledChanges) * subscribers,
-      name: "notification",
-    };
+    units = fanoutUnits();
     latency = { all: result.latency };
   }
 

@@ -342,10 +342,10 @@ try {
       () => storm(server as TestServer, users, Math.min(20, users - 1), smoke ? 500 : 3_000),
     );
   }
-  if (runs("connections")) {
-    // A fresh server process on the same storage, so earlier stages' rooms do not count here.
-    await stage(
-      "restarting the server for the memory figure",
+  /** A fresh server process on the same storage (a stage that stops the server on purpose). */
+  const restartedOnSameStorage = (label: string) =>
+    stage(
+      label,
       async () => {
         await server?.stop();
         builds.expectLaunch();
@@ -354,20 +354,14 @@ try {
       },
       { watch: false },
     );
+  if (runs("connections")) {
+    // A fresh server process on the same storage, so earlier stages' rooms do not count here.
+    await restartedOnSameStorage("restarting the server for the memory figure");
     results.connections = await stage(`${sockets} idle authenticated sockets`, () =>
       connections(server as TestServer, sockets),
     );
     // The floor: as many sockets to a bare hibernating room, again on a fresh process.
-    await stage(
-      "restarting the server for the bare socket memory figure",
-      async () => {
-        await server?.stop();
-        builds.expectLaunch();
-        await server?.restart();
-        if (server?.pid) serverGroups.add(server.pid);
-      },
-      { watch: false },
-    );
+    await restartedOnSameStorage("restarting the server for the bare socket memory figure");
     results.connectionsBare = await stage(`${sockets} idle sockets to bare hibernating rooms`, () =>
       bareConnections(server as TestServer, sockets),
     );
