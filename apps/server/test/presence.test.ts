@@ -28,6 +28,17 @@ function buddyUpdate(socket: TestSocket, handle: string, match: (b: Buddy) => bo
   return socket.next("buddy.updated", (m) => m.buddy.handle === handle && match(m.buddy));
 }
 
+/** Bob watches Alice, both have a tab open, and Bob's tab has seen her OPEN. */
+async function watchingOnline() {
+  const alice = await signUp(server);
+  const bob = await signUp(server);
+  await befriend(bob, alice);
+  const aliceTab = await connect(server, alice);
+  const bobTab = await connect(server, bob);
+  await buddyUpdate(bobTab, alice.handle, (b) => b.view?.status === "open");
+  return { alice, bob, aliceTab, bobTab };
+}
+
 async function buddiesOf(session: Session): Promise<Buddy[]> {
   const response = await api(session).get("/buddies");
   return ((await response.json()) as { buddies: Buddy[] }).buddies;
@@ -131,12 +142,7 @@ describe("notifications", () => {
   });
 
   it("rapid changes arrive coalesced, in order, the latest last", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
-    await befriend(bob, alice);
-    const aliceTab = await connect(server, alice);
-    const bobTab = await connect(server, bob);
-    await buddyUpdate(bobTab, alice.handle, (b) => b.view?.status === "open");
+    const { alice, aliceTab, bobTab } = await watchingOnline();
     const start = bobTab.messages.length;
     for (let i = 0; i < 10; i++) await api(alice).post("/presence", { note: `change ${i}` });
     // That nothing follows the final state is proven with fake time in presentity.test.ts.
@@ -155,12 +161,7 @@ describe("notifications", () => {
   });
 
   it("changes after the rooms' channel was closed idle still reach every subscriber, in order", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
-    await befriend(bob, alice);
-    const aliceTab = await connect(server, alice);
-    const bobTab = await connect(server, bob);
-    await buddyUpdate(bobTab, alice.handle, (b) => b.view?.status === "open");
+    const { alice, aliceTab, bobTab } = await watchingOnline();
     for (const note of ["before the pause", "after one pause", "after two pauses"]) {
       await api(alice).post("/presence", { note });
       await buddyUpdate(bobTab, alice.handle, (b) => b.view?.note === note);
@@ -188,12 +189,7 @@ describe("notifications", () => {
   });
 
   it("closing the last tab turns the presentity CLOSED after the grace period, with last seen", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
-    await befriend(bob, alice);
-    const aliceTab = await connect(server, alice);
-    const bobTab = await connect(server, bob);
-    await buddyUpdate(bobTab, alice.handle, (b) => b.view?.status === "open");
+    const { alice, aliceTab, bobTab } = await watchingOnline();
     const closedAt = Date.now();
     aliceTab.close();
     const closed = await buddyUpdate(bobTab, alice.handle, (b) => b.view?.status === "closed");
@@ -204,12 +200,7 @@ describe("notifications", () => {
   });
 
   it("invisible shows CLOSED to subscribers while the principal keeps using the app", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
-    await befriend(bob, alice);
-    const aliceTab = await connect(server, alice);
-    const bobTab = await connect(server, bob);
-    await buddyUpdate(bobTab, alice.handle, (b) => b.view?.status === "open");
+    const { alice, aliceTab, bobTab } = await watchingOnline();
     await api(alice).post("/presence", { invisible: true });
     const hidden = await buddyUpdate(bobTab, alice.handle, (b) => b.view?.status === "closed");
     expect(hidden.buddy.view?.note).toBeUndefined();
