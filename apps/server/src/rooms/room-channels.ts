@@ -20,7 +20,10 @@ type Pending = { notification: RcNotify; settle: (outcome: NotifyOutcome) => voi
 type Channel = {
   to: string;
   socket: Promise<WebSocket>;
-  /** The socket once open: frames then go out at once, without a promise turn each. */
+  /**
+   * The socket once open: frames then go out at once, without a promise turn each. Until then,
+   * what was sent waits for it, so the channel is not idle.
+   */
   open?: WebSocket;
   /** Notifications waiting for their reply, by frame number. */
   pending: Map<number, Pending & { timer: ReturnType<typeof setTimeout> }>;
@@ -28,8 +31,6 @@ type Channel = {
   /** The latest notification sent without asking for a reply: sent again by HTTP if the channel is lost. */
   lastTold?: RcNotify;
   lost: boolean;
-  /** The socket opened: until then, what was sent waits for it, so the channel is not idle. */
-  opened: boolean;
   /** When a frame was last sent or a reply last came (the idle check's clock). */
   lastUsedAt: number;
   /** The pending idle check, while the channel is open. */
@@ -144,7 +145,6 @@ export class RoomChannels {
       pending: new Map(),
       next: 0,
       lost: false,
-      opened: false,
       lastUsedAt: this.options.now(),
       idleCheck: null,
     };
@@ -152,7 +152,6 @@ export class RoomChannels {
     channel.socket.then(
       (socket) => {
         channel.open = socket;
-        channel.opened = true;
         socket.addEventListener("message", (event) => this.replied(channel, event.data));
         socket.addEventListener("close", () => this.lose(channel));
         socket.addEventListener("error", () => this.lose(channel));
@@ -183,7 +182,7 @@ export class RoomChannels {
     channel.idleCheck = setTimeout(() => {
       channel.idleCheck = null;
       if (channel.lost) return;
-      const awaited = channel.pending.size + (channel.opened ? 0 : 1);
+      const awaited = channel.pending.size + (channel.open ? 0 : 1);
       const check = channelIdle(channel.lastUsedAt, this.options.now(), awaited, this.options.idleMs);
       if (check.close) this.closeIdle(channel);
       else this.checkIdleIn(channel, check.checkAgainInMs);
