@@ -54,7 +54,12 @@ export default defineConfig({
       "--var",
       // Short locks, so the lockout story waits two seconds, not a minute.
       "LOCKOUT_MS=2000",
-      // A long conversation is typed in a few seconds (timeline.spec.ts): no sender or inbox limit.
+      // A long conversation is typed in a few seconds (timeline.spec.ts): no sender, inbox or
+      // socket frame limit (integration tests keep the deployed frame limit and prove it).
+      "--var",
+      "FRAME_RATE_PER_MINUTE=100000",
+      "--var",
+      "FRAME_RATE_BURST=1000",
       "--var",
       "SENDER_RATE_PER_MINUTE=100000",
       "--var",
@@ -71,6 +76,7 @@ export default defineConfig({
       `VIEW_WRITE_DELAY_MS=${SHORT_WAITS.viewWriteDelayMs}`,
       "--var",
       `COALESCE_WINDOW_MS=${SHORT_WAITS.coalesceWindowMs}`,
+      "--var",
       `CHANNEL_IDLE_MS=${SHORT_WAITS.channelIdleMs}`,
       // Every person here signs up from one address (localhost): no sign-up limit.
       ...Object.entries(LIFTED_SIGN_UP_LIMIT).flatMap(([name, value]) => ["--var", `${name}=${value}`]),

@@ -2,6 +2,7 @@ import {
   CHANNEL_IDLE_MS,
   DEFAULT_COALESCE_POLICY,
   DEFAULT_PRESENCE_POLICY,
+  FRAME_RATE,
   VIEW_WRITE_DELAY_MS,
 } from "@pim/model";
 import { describe, expect, it } from "vitest";
@@ -24,6 +25,29 @@ describe("readConfig", () => {
     expect(config.coalescing).toEqual(DEFAULT_COALESCE_POLICY);
     expect(config.coalescing.windowMs).toBe(1_000);
     expect(config.channelIdleMs).toBe(CHANNEL_IDLE_MS);
+  });
+
+  it("keeps the socket frame limit (20 a second, bursts of 100) when nothing sets it", () => {
+    const config = readConfig({ SESSION_SECRET: SECRET });
+    expect(config.frameRate).toEqual(FRAME_RATE);
+    expect(config.frameRate).toEqual({ perMinute: 1_200, burst: 100 });
+  });
+
+  it("takes the socket frame limit from the environment, and ignores values that are not a positive number", () => {
+    const lifted = readConfig({
+      SESSION_SECRET: SECRET,
+      FRAME_RATE_PER_MINUTE: "60000",
+      FRAME_RATE_BURST: "1000",
+    });
+    expect(lifted.frameRate).toEqual({ perMinute: 60_000, burst: 1_000 });
+    for (const value of ["0", "-5", "many", ""]) {
+      const config = readConfig({
+        SESSION_SECRET: SECRET,
+        FRAME_RATE_PER_MINUTE: value,
+        FRAME_RATE_BURST: value,
+      });
+      expect(config.frameRate).toEqual(FRAME_RATE);
+    }
   });
 
   it("takes the idle time of room-to-room channels from the environment", () => {

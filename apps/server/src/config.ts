@@ -8,6 +8,7 @@ import {
   DEFAULT_SUBSCRIBER_LIMITS,
   DEFAULT_WATCHER_POLICY,
   FETCH_RATE,
+  FRAME_RATE,
   INBOX_QUOTA,
   INBOX_RATE,
   type InboxQuota,
@@ -45,6 +46,8 @@ export type ServerConfig = {
   signUpRate: RatePolicy;
   /** FETCHES one watcher may make of one presentity. */
   fetchRate: RatePolicy;
+  /** Frames one tab's socket may send: a flood is refused frame by frame (e2e lifts it). */
+  frameRate: RatePolicy;
   /** Subscriptions kept per principal: active, waiting for an answer, refused. */
   subscriberLimits: SubscriberLimits;
   /** Sockets per session and per principal, and how often connecting refreshes every buddy. */
@@ -122,6 +125,10 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
     fetchRate: {
       perMinute: positiveNumber(env.FETCH_PER_MINUTE, FETCH_RATE.perMinute),
       burst: positiveNumber(env.FETCH_BURST, FETCH_RATE.burst),
+    },
+    frameRate: {
+      perMinute: positiveNumber(env.FRAME_RATE_PER_MINUTE, FRAME_RATE.perMinute),
+      burst: positiveNumber(env.FRAME_RATE_BURST, FRAME_RATE.burst),
     },
     subscriberLimits: {
       active: positiveNumber(env.MAX_SUBSCRIBERS, DEFAULT_SUBSCRIBER_LIMITS.active),

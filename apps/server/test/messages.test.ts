@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { FRAME_RATE } from "@pim/model";
 import type {
   AccessRule,
   ConversationSummary,
@@ -494,9 +495,19 @@ describe("nothing lost, nothing doubled", () => {
     const alice = await signUp(server);
     const bob = await signUp(server);
     const flooder = await connect(server, alice);
+    const started = performance.now();
     for (let i = 0; i < 300; i++) flooder.send({ type: "ping", id: `p${i}` });
     const refused = await flooder.next("error", (m) => m.code === "rate_limited");
     expect(refused.message).toMatch(/slow down/i);
+    // Every frame is answered, served or refused: the deployed limit (this server keeps it) serves
+    // a burst, then only what refilled while the flood lasted.
+    const pongs = () => flooder.messages.filter((m) => m.type === "pong").length;
+    const refusals = () =>
+      flooder.messages.filter((m) => m.type === "error" && m.code === "rate_limited").length;
+    await expect.poll(() => pongs() + refusals(), { timeout: 10_000 }).toBe(300);
+    const refilled = ((performance.now() - started) / 60_000) * FRAME_RATE.perMinute;
+    expect(pongs()).toBeGreaterThanOrEqual(FRAME_RATE.burst);
+    expect(pongs()).toBeLessThanOrEqual(FRAME_RATE.burst + Math.ceil(refilled));
     const bobTab = await connect(server, bob);
     bobTab.send({ type: "ping", id: "still-here" });
     await bobTab.next("pong", (m) => m.id === "still-here");

@@ -1,4 +1,4 @@
-import { admitSocket, type Bucket, buddyRefreshDue, FRAME_RATE, take } from "@pim/model";
+import { admitSocket, type Bucket, buddyRefreshDue, take } from "@pim/model";
 import {
   CLOSE_CODES,
   ClientMessageSchema,
@@ -432,7 +432,7 @@ export default class UserRoom implements Party.Server {
     }
     const state = connection.state as TabState;
     // A flood from one socket is refused frame by frame; everyone else is served as usual.
-    const allowance = take(state.frames, Date.now(), FRAME_RATE);
+    const allowance = take(state.frames, Date.now(), this.config.frameRate);
     connection.setState({ ...state, frames: allowance.bucket });
     const decoded = decodeFrame(ClientMessageSchema, frame);
     if (!allowance.ok) {
