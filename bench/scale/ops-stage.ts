@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { DEFAULT_COALESCE_POLICY, VIEW_WRITE_SPREAD_FACTOR } from "@pim/model";
+import { VIEW_WRITE_SPREAD_FACTOR } from "@pim/model";
 import type { ServerMessage } from "@pim/protocol";
 import type { MeterCounts } from "../../apps/server/src/meter/meter.ts";
 import { type Session, signIn, type TestSocket } from "../../apps/server/test/harness/client.ts";
@@ -10,15 +10,21 @@ import { createPrincipals, inBatches, openTab, setPresence, subscribe } from "..
 import { groupMembers } from "../server-processes.ts";
 import { fitLine, OPS, type OpCost, type OpName, type OpsFile, perOperation, sumRooms } from "./op-cost.ts";
 
-/** The server's environment for this stage: metered, and every tab opened refreshes every buddy. */
 /** The ops stage's view write delay: short, so that waiting for those writes is short (the counts are the same). */
 const OPS_VIEW_WRITE_DELAY_MS = 300;
+/**
+ * The ops stage's coalescing window: short, so that the pause before each presence operation
+ * (which makes it notified on its own, not coalesced with the one before) is short too.
+ */
+const OPS_COALESCE_WINDOW_MS = 250;
 
+/** The server's environment for this stage: metered, and every tab opened refreshes every buddy. */
 export const OPS_VARS: Record<string, string> = {
   PIM_METER: "1",
   BUDDY_REFRESH_EVERY_MS: "1",
   PRESENCE_GRACE_MS: "1000",
   VIEW_WRITE_DELAY_MS: String(OPS_VIEW_WRITE_DELAY_MS),
+  COALESCE_WINDOW_MS: String(OPS_COALESCE_WINDOW_MS),
 };
 
 /** How long after an operation's effect is seen its stragglers (replies, late writes) may take. */
@@ -110,7 +116,7 @@ async function ensureTab(world: World): Promise<TestSocket> {
 }
 
 /** A pause longer than the coalescing window, so each change is notified on its own. */
-const pastCoalescing = () => sleep(DEFAULT_COALESCE_POLICY.windowMs + 100);
+const pastCoalescing = () => sleep(OPS_COALESCE_WINDOW_MS + 100);
 
 /** Every buddy's tab sees the actor's presence change as `match` says. */
 function buddiesSee(world: World, match: (m: Extract<ServerMessage, { type: "buddy.updated" }>) => boolean) {
@@ -354,6 +360,7 @@ export async function ops(
       "wallMs is from the client's action to its effect seen on every buddy's tab (or the reply), then the stage waits for stragglers.",
       "Every tab opened refreshes every buddy here (BUDDY_REFRESH_EVERY_MS=1): the first tab of a sign-in does, later ones within 15 s do not.",
       "After a presence change the stage waits for the subscribers' rooms' batched view writes (VIEW_WRITE_DELAY_MS); changes closer together share one batch, so those writes are an upper bound.",
+      `Before each presence operation the stage waits past the coalescing window (COALESCE_WINDOW_MS=${OPS_COALESCE_WINDOW_MS} here, 1 s deployed), so each is notified on its own.`,
     ],
   };
 }
