@@ -8,24 +8,14 @@ import type {
 } from "@pim/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, roomApi, type Session, signUp, type TestSocket } from "./harness/client.ts";
-import { startServers, type TestServer } from "./harness/server.ts";
+import { startServer, type TestServer } from "./harness/server.ts";
 
 let server: TestServer;
-// Servers with small limits, for the last three groups of tests. All four start at once: a start
-// is mostly waiting for partykit dev (measured: the four in 3 s at once, 11 s one after another).
-let quick: TestServer;
-let small: TestServer;
-let capped: TestServer;
 beforeAll(async () => {
-  [server, quick, small, capped] = await startServers([
-    {},
-    { vars: { STALKER_FETCHES_PER_HOUR: "3", WATCHER_KEEP_MS: "2000", WATCHER_PRUNE_EVERY_MS: "1000" } },
-    { vars: { MAX_SUBSCRIBERS: "2", MAX_WAITING_REQUESTS: "2", MAX_REFUSED_KEPT: "1" } },
-    { vars: { MAX_WATCHER_RECORDS: "3" } },
-  ]);
+  server = await startServer();
 });
 afterAll(async () => {
-  await Promise.all([server, quick, small, capped].map((s) => s?.dispose()));
+  await server?.dispose();
 });
 
 const api = (session: Session) => roomApi(server, session);
@@ -359,6 +349,16 @@ describe("bad input changes nothing", () => {
 });
 
 describe("stalkers and pruning (short limits)", () => {
+  let quick: TestServer;
+  beforeAll(async () => {
+    quick = await startServer({
+      vars: { STALKER_FETCHES_PER_HOUR: "3", WATCHER_KEEP_MS: "2000", WATCHER_PRUNE_EVERY_MS: "1000" },
+    });
+  });
+  afterAll(async () => {
+    await quick?.dispose();
+  });
+
   it("flags a watcher fetching more than the threshold, and the room's alarm prunes old records", async () => {
     const alice = await signUp(quick);
     const carol = await signUp(quick);
@@ -385,6 +385,16 @@ describe("stalkers and pruning (short limits)", () => {
 });
 
 describe("subscription limits (small limits)", () => {
+  let small: TestServer;
+  beforeAll(async () => {
+    small = await startServer({
+      vars: { MAX_SUBSCRIBERS: "2", MAX_WAITING_REQUESTS: "2", MAX_REFUSED_KEPT: "1" },
+    });
+  });
+  afterAll(async () => {
+    await small?.dispose();
+  });
+
   const s = (session: Session) => roomApi(small, session);
   async function ask(watcher: Session, presentity: Session): Promise<{ status: number; body: unknown }> {
     const response = await s(watcher).post("/buddies", { handle: presentity.handle });
@@ -488,6 +498,14 @@ describe("subscription limits (small limits)", () => {
 });
 
 describe("watcher information is bounded in number (small limit)", () => {
+  let capped: TestServer;
+  beforeAll(async () => {
+    capped = await startServer({ vars: { MAX_WATCHER_RECORDS: "3" } });
+  });
+  afterAll(async () => {
+    await capped?.dispose();
+  });
+
   it("a new watcher past the limit makes the least recently seen fetcher be forgotten, never a subscriber", async () => {
     const c = (session: Session) => roomApi(capped, session);
     const [alice, bob, carol, dave, erin] = (await Promise.all(

@@ -221,26 +221,6 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
 }
 
 /**
- * Starts a server for each of `options`, all at once (a start is mostly waiting on partykit dev);
- * if one fails, those that started are stopped before the failure is thrown.
- */
-export async function startServers<const T extends readonly ServerOptions[]>(
-  options: T,
-): Promise<{ -readonly [K in keyof T]: TestServer }> {
-  const started = await Promise.allSettled(options.map((o) => startServer(o)));
-  const failure = started.find((result) => result.status === "rejected");
-  if (failure) {
-    await Promise.all(
-      started.map((result) => (result.status === "fulfilled" ? result.value.dispose() : null)),
-    );
-    throw failure.reason;
-  }
-  return started.map((result) => (result as PromiseFulfilledResult<TestServer>).value) as {
-    -readonly [K in keyof T]: TestServer;
-  };
-}
-
-/**
  * The rooms that hold anything in a server's storage folder (relative paths of their databases,
  * sorted). Local workerd creates an empty database for any room a request reaches, even one that
  * only reads; what counts is a stored key (and an alarm is only ever armed after one).
