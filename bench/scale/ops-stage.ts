@@ -17,12 +17,14 @@ const OPS_VIEW_WRITE_DELAY_MS = 300;
  * (which makes it notified on its own, not coalesced with the one before) is short too.
  */
 const OPS_COALESCE_WINDOW_MS = 250;
+/** The ops stage's grace period: a closed last tab turns the presentity CLOSED this long later. */
+const OPS_GRACE_MS = 1_000;
 
 /** The server's environment for this stage: metered, and every tab opened refreshes every buddy. */
 export const OPS_VARS: Record<string, string> = {
   PIM_METER: "1",
   BUDDY_REFRESH_EVERY_MS: "1",
-  PRESENCE_GRACE_MS: "1000",
+  PRESENCE_GRACE_MS: String(OPS_GRACE_MS),
   VIEW_WRITE_DELAY_MS: String(OPS_VIEW_WRITE_DELAY_MS),
   COALESCE_WINDOW_MS: String(OPS_COALESCE_WINDOW_MS),
 };
@@ -117,6 +119,11 @@ async function ensureTab(world: World): Promise<TestSocket> {
 
 /** A pause longer than the coalescing window, so each change is notified on its own. */
 const pastCoalescing = () => sleep(OPS_COALESCE_WINDOW_MS + 100);
+/**
+ * After the last tab closed: past the grace period (the CLOSED notification goes out then, not
+ * during the next operation) and the coalescing window after it.
+ */
+const pastGraceAndCoalescing = () => sleep(OPS_GRACE_MS + OPS_COALESCE_WINDOW_MS + 100);
 
 /** Every buddy's tab sees the actor's presence change as `match` says. */
 function buddiesSee(world: World, match: (m: Extract<ServerMessage, { type: "buddy.updated" }>) => boolean) {
@@ -146,7 +153,7 @@ const OPERATIONS: Record<OpName, Operation> = {
     prepare: async (world) => {
       world.actorTab?.close();
       world.actorTab = null;
-      await pastCoalescing();
+      await pastGraceAndCoalescing();
     },
     run: async (world) => {
       const seen = buddiesSee(world, (m) => m.buddy.view?.status === "open");
