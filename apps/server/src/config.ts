@@ -81,6 +81,14 @@ function positiveNumber(value: unknown, fallback: number): number {
   return typeof value === "string" && Number.isFinite(number) && number > 0 ? number : fallback;
 }
 
+/** A rate from its two variables (a minute's allowance and the burst), each as `positiveNumber` reads it. */
+function ratePolicy(perMinute: unknown, burst: unknown, fallback: RatePolicy): RatePolicy {
+  return {
+    perMinute: positiveNumber(perMinute, fallback.perMinute),
+    burst: positiveNumber(burst, fallback.burst),
+  };
+}
+
 export function readConfig(env: Record<string, unknown>): ServerConfig {
   const secret = env.SESSION_SECRET;
   if (typeof secret !== "string" || secret.length < 32) {
@@ -106,14 +114,8 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
     watcherKeepMs: positiveNumber(env.WATCHER_KEEP_MS, DEFAULT_WATCHER_POLICY.keepMs),
     maxWatcherRecords: positiveNumber(env.MAX_WATCHER_RECORDS, DEFAULT_WATCHER_POLICY.maxRecords),
     pruneEveryMs: positiveNumber(env.WATCHER_PRUNE_EVERY_MS, DAY_MS),
-    senderRate: {
-      perMinute: positiveNumber(env.SENDER_RATE_PER_MINUTE, SENDER_RATE.perMinute),
-      burst: positiveNumber(env.SENDER_RATE_BURST, SENDER_RATE.burst),
-    },
-    inboxRate: {
-      perMinute: positiveNumber(env.INBOX_RATE_PER_MINUTE, INBOX_RATE.perMinute),
-      burst: positiveNumber(env.INBOX_RATE_BURST, INBOX_RATE.burst),
-    },
+    senderRate: ratePolicy(env.SENDER_RATE_PER_MINUTE, env.SENDER_RATE_BURST, SENDER_RATE),
+    inboxRate: ratePolicy(env.INBOX_RATE_PER_MINUTE, env.INBOX_RATE_BURST, INBOX_RATE),
     inboxQuota: {
       perSenderBytes: positiveNumber(env.STRANGER_UNREAD_BYTES_PER_SENDER, INBOX_QUOTA.perSenderBytes),
       strangersBytes: positiveNumber(env.STRANGER_UNREAD_BYTES_TOTAL, INBOX_QUOTA.strangersBytes),
@@ -122,14 +124,8 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
       perMinute: positiveNumber(env.SIGN_UPS_PER_HOUR, SIGN_UP_RATE.perMinute * 60) / 60,
       burst: positiveNumber(env.SIGN_UPS_BURST, SIGN_UP_RATE.burst),
     },
-    fetchRate: {
-      perMinute: positiveNumber(env.FETCH_PER_MINUTE, FETCH_RATE.perMinute),
-      burst: positiveNumber(env.FETCH_BURST, FETCH_RATE.burst),
-    },
-    frameRate: {
-      perMinute: positiveNumber(env.FRAME_RATE_PER_MINUTE, FRAME_RATE.perMinute),
-      burst: positiveNumber(env.FRAME_RATE_BURST, FRAME_RATE.burst),
-    },
+    fetchRate: ratePolicy(env.FETCH_PER_MINUTE, env.FETCH_BURST, FETCH_RATE),
+    frameRate: ratePolicy(env.FRAME_RATE_PER_MINUTE, env.FRAME_RATE_BURST, FRAME_RATE),
     subscriberLimits: {
       active: positiveNumber(env.MAX_SUBSCRIBERS, DEFAULT_SUBSCRIBER_LIMITS.active),
       waiting: positiveNumber(env.MAX_WAITING_REQUESTS, DEFAULT_SUBSCRIBER_LIMITS.waiting),
