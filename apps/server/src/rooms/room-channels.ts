@@ -194,18 +194,20 @@ export class RoomChannels {
    * awaits a reply, so nothing is handed to HTTP; the next notification opens a new channel.
    */
   private closeIdle(channel: Channel): void {
+    this.retire(channel);
+    try {
+      channel.open?.close(1000, "idle"); // open: a channel still opening is never idle
+    } catch {
+      // already closed
+    }
+  }
+
+  /** No frame goes on this channel any more; the next notification to its room opens another. */
+  private retire(channel: Channel): void {
     channel.lost = true;
+    if (channel.idleCheck !== null) clearTimeout(channel.idleCheck);
+    channel.idleCheck = null;
     if (this.channels.get(channel.to) === channel) this.channels.delete(channel.to);
-    channel.socket.then(
-      (socket) => {
-        try {
-          socket.close(1000, "idle");
-        } catch {
-          // already closed
-        }
-      },
-      () => undefined,
-    );
   }
 
   private replied(channel: Channel, data: unknown): void {
@@ -227,10 +229,7 @@ export class RoomChannels {
   /** The channel is gone: forget it (the next notification opens a new one); HTTP for the rest. */
   private lose(channel: Channel): void {
     if (channel.lost) return;
-    channel.lost = true;
-    if (channel.idleCheck !== null) clearTimeout(channel.idleCheck);
-    channel.idleCheck = null;
-    if (this.channels.get(channel.to) === channel) this.channels.delete(channel.to);
+    this.retire(channel);
     for (const n of [...channel.pending.keys()]) this.byHttp(channel, n);
     const told = channel.lastTold;
     if (told) {
