@@ -8,10 +8,10 @@
  */
 
 import { readdirSync, readFileSync } from "node:fs";
-import WebSocket from "ws";
 import type { TestSocket } from "../apps/server/test/harness/client.ts";
 import { startServer } from "../apps/server/test/harness/server.ts";
-import { treeRssKiB } from "./scenarios/connections.ts";
+import { openBareSockets, perSocket, treeRssKiB } from "./scenarios/connections.ts";
+import { createPrincipals, openTab, setPresence, subscribe } from "./scenarios/population.ts";
 
 /** RSS in MiB of each process in the tree, by name (where the memory is). */
 function byProcess(root: number): string {
@@ -30,8 +30,6 @@ function byProcess(root: number): string {
   walk(root);
   return rows.join(", ");
 }
-
-import { createPrincipals, openTab, setPresence, subscribe } from "./scenarios/population.ts";
 
 const party = process.argv[2] ?? "barehib";
 const sockets = Number(process.argv[3] ?? 2000);
@@ -80,26 +78,19 @@ try {
   const before = treeRssKiB(pid);
   const beforeByProcess = byProcess(pid);
   const closers: (() => void)[] = [];
-  for (let i = 0; i < sockets; i += 50) {
-    const batch = Array.from({ length: Math.min(50, sockets - i) }, (_, j) => Math.floor((i + j) / perRoom));
-    const opened = await Promise.all(
-      batch.map(async (room) => {
-        if (rooms) {
-          const tab: TestSocket = await openTab(
-            server,
-            principals[room] as NonNullable<(typeof principals)[number]>,
-          );
-          return () => tab.close();
-        }
-        const socket = new WebSocket(`ws://127.0.0.1:${server.port}/parties/${party}/room-${room}`);
-        await new Promise((resolve, reject) => {
-          socket.once("open", resolve);
-          socket.once("error", reject);
-        });
-        return () => socket.close();
-      }),
-    );
-    closers.push(...opened);
+  if (rooms) {
+    for (let i = 0; i < sockets; i += 50) {
+      const batch = Array.from({ length: Math.min(50, sockets - i) }, (_, j) =>
+        Math.floor((i + j) / perRoom),
+      );
+      const tabs: TestSocket[] = await Promise.all(
+        batch.map((room) => openTab(server, principals[room] as NonNullable<(typeof principals)[number]>)),
+      );
+      closers.push(...tabs.map((tab) => () => tab.close()));
+    }
+  } else {
+    const open = await openBareSockets(server, party, "room", sockets, perRoom);
+    closers.push(...open.map((socket) => () => socket.close()));
   }
   const opened = Date.now();
   const line = [`${party}: ${sockets} sockets, before ${Math.round(before / 1024)} MiB [${beforeByProcess}]`];
@@ -107,7 +98,7 @@ try {
     await new Promise((r) => setTimeout(r, Math.max(0, opened + s * 1000 - Date.now())));
     const after = treeRssKiB(pid);
     line.push(
-      `${s} s: ${Math.round(after / 1024)} MiB [${byProcess(pid)}], ${Math.round(((after - before) / sockets) * 10) / 10} KiB/socket${await channelsAccepted()}`,
+      `${s} s: ${Math.round(after / 1024)} MiB [${byProcess(pid)}], ${perSocket(before, after, sockets)} KiB/socket${await channelsAccepted()}`,
     );
   }
   if (party === "buddies") {

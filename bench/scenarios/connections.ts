@@ -61,7 +61,8 @@ export function workerdRssKiB(rootPid: number): number {
   });
 }
 
-const perSocket = (before: number, after: number, sockets: number) =>
+/** KiB per socket from two RSS readings, to a tenth. */
+export const perSocket = (before: number, after: number, sockets: number) =>
   Math.round(((after - before) / sockets) * 10) / 10;
 
 /** `sockets` authenticated, idle sockets (10 per principal, pinging every 10 s): server memory. */
@@ -109,22 +110,7 @@ export async function bareConnections(server: TestServer, sockets: number): Prom
   await new Promise((r) => setTimeout(r, 1_000));
   const before = treeRssKiB(pid);
   const workerdBefore = workerdRssKiB(pid);
-  const open: WebSocket[] = [];
-  for (let i = 0; i < sockets; i += 50) {
-    const batch = Array.from({ length: Math.min(50, sockets - i) }, (_, j) => Math.floor((i + j) / perRoom));
-    open.push(
-      ...(await Promise.all(
-        batch.map(async (room) => {
-          const socket = new WebSocket(`ws://127.0.0.1:${server.port}/parties/barehib/idle-${room}`);
-          await new Promise((resolve, reject) => {
-            socket.once("open", resolve);
-            socket.once("error", reject);
-          });
-          return socket;
-        }),
-      )),
-    );
-  }
+  const open = await openBareSockets(server, "barehib", "idle", sockets, perRoom);
   await new Promise((r) => setTimeout(r, 3_000));
   const after = treeRssKiB(pid);
   const workerdAfter = workerdRssKiB(pid);
@@ -134,4 +120,34 @@ export async function bareConnections(server: TestServer, sockets: number): Prom
     perConnectionKiB: perSocket(before, after, sockets),
     perConnectionWorkerdKiB: perSocket(workerdBefore, workerdAfter, sockets),
   };
+}
+
+/**
+ * `sockets` plain sockets, `perRoom` to a room, to rooms `<prefix>-<n>` of a bench party (no
+ * sign-in: the bare parties take anyone), opened 50 at a time.
+ */
+export async function openBareSockets(
+  server: TestServer,
+  party: string,
+  prefix: string,
+  sockets: number,
+  perRoom: number,
+): Promise<WebSocket[]> {
+  const open: WebSocket[] = [];
+  for (let i = 0; i < sockets; i += 50) {
+    const batch = Array.from({ length: Math.min(50, sockets - i) }, (_, j) => Math.floor((i + j) / perRoom));
+    open.push(
+      ...(await Promise.all(
+        batch.map(async (room) => {
+          const socket = new WebSocket(`ws://127.0.0.1:${server.port}/parties/${party}/${prefix}-${room}`);
+          await new Promise((resolve, reject) => {
+            socket.once("open", resolve);
+            socket.once("error", reject);
+          });
+          return socket;
+        }),
+      )),
+    );
+  }
+  return open;
 }
