@@ -54,7 +54,7 @@ const ROUTE = { http: "by room-to-room HTTP", socket: "over room-to-room sockets
 /** The Markdown table the README embeds: each figure beside its goal and the baselines. */
 export function toMarkdown(r: BenchResults): string {
   const rows: string[] = [
-    `Measured ${r.date} on ${r.cores} cores, Node ${r.node}, local \`partykit dev\` (one workerd process, no hibernation).`,
+    `Measured ${r.date} on ${r.cores} cores, Node ${r.node}, local \`partykit dev\` (one workerd process; the rooms hibernate when idle).`,
     "",
     "| what | figure | × bare (p50, p99) | goal | |",
     "| --- | --- | --- | --- | --- |",

@@ -37,6 +37,8 @@ export type ServerConfig = {
   maxWatcherRecords: number;
   /** How often a room prunes old watcher information. */
   pruneEveryMs: number;
+  /** `LOG_WAKES=1`: each room prints a line when it is built (woken from hibernation, or new). */
+  logWakes: boolean;
   /** Messages one sender may send to one inbox, and one inbox may take in all (SPAM control). */
   senderRate: RatePolicy;
   inboxRate: RatePolicy;
@@ -114,6 +116,7 @@ export function readConfig(env: Record<string, unknown>): ServerConfig {
     watcherKeepMs: positiveNumber(env.WATCHER_KEEP_MS, DEFAULT_WATCHER_POLICY.keepMs),
     maxWatcherRecords: positiveNumber(env.MAX_WATCHER_RECORDS, DEFAULT_WATCHER_POLICY.maxRecords),
     pruneEveryMs: positiveNumber(env.WATCHER_PRUNE_EVERY_MS, DAY_MS),
+    logWakes: env.LOG_WAKES === "1",
     senderRate: ratePolicy(env.SENDER_RATE_PER_MINUTE, env.SENDER_RATE_BURST, SENDER_RATE),
     inboxRate: ratePolicy(env.INBOX_RATE_PER_MINUTE, env.INBOX_RATE_BURST, INBOX_RATE),
     inboxQuota: {

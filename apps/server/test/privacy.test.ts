@@ -359,7 +359,7 @@ describe("stalkers and pruning (short limits)", () => {
     await quick?.dispose();
   });
 
-  it("flags a watcher fetching more than the threshold, and the room's alarm prunes old records", async () => {
+  it("flags a watcher fetching more than the threshold, and the room prunes old records before answering", async () => {
     const alice = await signUp(quick);
     const carol = await signUp(quick);
     const q = (s: Session) => roomApi(quick, s);

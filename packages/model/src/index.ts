@@ -5,6 +5,7 @@ export * from "./channel-idle.ts";
 export * from "./default-rules.ts";
 export * from "./delivery-rules.ts";
 export * from "./inbox-quota.ts";
+export * from "./kept-tuples.ts";
 export * from "./lockout.ts";
 export * from "./message-keys.ts";
 export * from "./network-address.ts";

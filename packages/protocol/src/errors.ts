@@ -43,4 +43,6 @@ export const CLOSE_CODES = {
   tooLarge: 1009,
   /** Too many sockets open for the session or the principal; the reason says which limit. */
   tooManySockets: 4429,
+  /** Something failed on the server's side; the tab reconnects. */
+  internal: 1011,
 } as const;

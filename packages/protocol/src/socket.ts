@@ -72,5 +72,11 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
   ConversationReadSchema,
   ConversationDeletedSchema,
   TypingNoticeSchema,
+  /**
+   * The room is closing this socket (signed out, too many tabs, a frame too large): the tab
+   * closes it itself. A close started by a hibernating room can take until its eviction to reach
+   * the tab; the room still closes the socket after a short grace (see `closeTab`).
+   */
+  z.object({ type: z.literal("closing"), code: z.number().int(), reason: z.string().max(200) }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

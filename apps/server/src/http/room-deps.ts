@@ -7,8 +7,8 @@ export type RoomDeps = {
   roomId: string;
   config: ServerConfig;
   accounts: AccountStore;
-  /** Closes the sockets of one session, or of all sessions. */
-  closeSockets(sessionId: string | "all", reason: string): void;
+  /** Closes the sockets of one session, or of all sessions; their devices leave presence at once. */
+  closeSockets(sessionId: string | "all", reason: string): Promise<void>;
   /** One more new account from the request's network address, or a 429 saying when. */
   admitSignUp(headers: Headers): Promise<void>;
   now(): number;

@@ -1,4 +1,4 @@
-import { messageKey } from "@pim/model";
+import { type Bucket, messageKey } from "@pim/model";
 import { MESSAGE_LIMITS, type StoredMessage, utf8Length } from "@pim/protocol";
 import type { ConversationMeta, ConversationStore } from "../store/conversation-store.ts";
 
@@ -32,6 +32,11 @@ export class Conversations {
     return this.metas.has(peer);
   }
 
+  /** The meta of a conversation that exists, or undefined. */
+  metaIfAny(peer: string): ConversationMeta | undefined {
+    return this.metas.get(peer);
+  }
+
   meta(peer: string): ConversationMeta {
     return this.metas.get(peer) ?? { with: peer, lastSeq: 0, readUpTo: 0, unread: 0 };
   }
@@ -45,8 +50,9 @@ export class Conversations {
     peer: string,
     build: (seq: number) => StoredMessage,
     direction: "sent" | "received",
+    senderAllowance?: Bucket,
   ): Promise<StoredMessage> {
-    const message = this.reserve(peer, build, direction);
+    const message = this.reserve(peer, build, direction, senderAllowance);
     await this.store.putMessage(message, this.meta(peer), direction);
     this.outlets.changed(message);
     return message;
@@ -129,12 +135,14 @@ export class Conversations {
     peer: string,
     build: (seq: number) => StoredMessage,
     direction: "sent" | "received",
+    senderAllowance?: Bucket,
   ): StoredMessage {
     const before = this.meta(peer);
     const message = build(before.lastSeq + 1);
     const received = direction === "received";
     this.metas.set(peer, {
       ...before,
+      ...(senderAllowance ? { senderAllowance } : {}),
       lastSeq: message.seq,
       last: preview(message),
       unread: before.unread + (received ? 1 : 0),

@@ -24,9 +24,17 @@ const LIMITS: InboxLimits = {
  * Bob's inbox, with what the rest of his room would answer held in plain fields the test sets:
  * his rules, blocklist, buddies, his presence and how each person may see it.
  */
-async function setup(options: { limits?: Partial<InboxLimits>; rules?: Partial<DeliveryRules> } = {}) {
-  const clock = fakeClock();
-  const storage = new MemoryStorage();
+async function setup(
+  options: {
+    limits?: Partial<InboxLimits>;
+    rules?: Partial<DeliveryRules>;
+    /** The storage and clock of a room built again (after hibernating). */
+    storage?: MemoryStorage;
+    clock?: ReturnType<typeof fakeClock>;
+  } = {},
+) {
+  const clock = options.clock ?? fakeClock();
+  const storage = options.storage ?? new MemoryStorage();
   const rooms = new FakeRooms().answer("/rc/receipt", { status: 200, body: { ok: true } });
   rooms.answer("/rc/typing", { status: 200, body: { ok: true } });
   const state = {
@@ -180,6 +188,18 @@ describe("rate limits", () => {
     await s.clock.advance(10_000);
     expect((await s.deliver("alice")).accepted).toBe(true);
     expect((await s.inbox.history("alice", undefined, 10)).messages).toHaveLength(4);
+  });
+
+  it("a sender's allowance is kept across the room being built again (hibernation), not a fresh burst", async () => {
+    const limits = { sender: { perMinute: 6, burst: 3 } };
+    const s = await setup({ limits });
+    for (let i = 0; i < 3; i++) expect((await s.deliver("alice")).accepted).toBe(true);
+    const woken = await setup({ limits, storage: s.storage, clock: s.clock });
+    const next = (n: number) =>
+      woken.inbox.deliver("alice", { id: `after-wake-${n}`, text: "hi", sentAt: 1 });
+    expect(await next(1)).toMatchObject({ accepted: false, reason: "rate_limited" });
+    await s.clock.advance(10_000);
+    expect((await next(2)).accepted).toBe(true);
   });
 
   it("the whole inbox has a limit too, and a refused message does not use up the sender's allowance", async () => {

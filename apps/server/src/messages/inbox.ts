@@ -99,6 +99,7 @@ export class Inbox {
     if (full) return full;
     const limited = this.limit(sender);
     if (limited) return limited;
+    const senderAllowance = this.senderBuckets.get(sender);
     await this.conversations.append(
       sender,
       (seq): StoredMessage => ({
@@ -113,6 +114,7 @@ export class Inbox {
         ...(decision.silent ? { silent: true } : {}),
       }),
       "received",
+      senderAllowance,
     );
     return { accepted: true, silent: decision.silent };
   }
@@ -213,7 +215,8 @@ export class Inbox {
   /** SPAM control: per sender, and for the whole inbox. */
   private limit(sender: string): RcDeliverReply | null {
     const now = this.now();
-    const perSender = take(this.senderBuckets.get(sender), now, this.limits.sender);
+    const held = this.senderBuckets.get(sender) ?? this.conversations.metaIfAny(sender)?.senderAllowance;
+    const perSender = take(held, now, this.limits.sender);
     if (!perSender.ok) return tooFast(perSender.retryAfterMs);
     const perInbox = take(this.inboxBucket, now, this.limits.inbox);
     if (!perInbox.ok) return tooFast(perInbox.retryAfterMs);

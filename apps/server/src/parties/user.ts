@@ -1,4 +1,12 @@
-import { admitSocket, type Bucket, buddyRefreshDue, take } from "@pim/model";
+import {
+  admitSocket,
+  type Bucket,
+  buddyRefreshDue,
+  deviceTakenByClose,
+  pruningDue,
+  take,
+  tuplesOfSockets,
+} from "@pim/model";
 import {
   CLOSE_CODES,
   ClientMessageSchema,
@@ -8,6 +16,7 @@ import {
   isCanonicalHandle,
   type ParsedClientMessage,
   PROTOCOL_VERSION,
+  type PresenceTuple,
   RC_CHANNEL_PATH,
   RcChannelFrameSchema,
   type RcChannelReply,
@@ -35,7 +44,8 @@ import { RoomChannels } from "../rooms/room-channels.ts";
 import { RoomClient } from "../rooms/room-client.ts";
 import { admitSignUp } from "../rooms/sign-up-gate.ts";
 import { buddyUpdatedFrame } from "../socket/json-text.ts";
-import { send } from "../socket/send.ts";
+import { closeTab, send } from "../socket/send.ts";
+import { upgradeAddressRefusal } from "../socket/upgrade.ts";
 import { AccountStore } from "../store/account-store.ts";
 import { ConversationStore } from "../store/conversation-store.ts";
 import { PresenceStore } from "../store/presence-store.ts";
@@ -44,12 +54,20 @@ import { WatchStore } from "../store/watch-store.ts";
 import { LateHook } from "./late-hook.ts";
 
 /**
- * What a room remembers about each socket: a principal's tab (whose session, how fast it sends),
+ * What a room remembers about each socket, kept with the socket (its attachment) so that it
+ * survives hibernation: a principal's tab (whose session, how fast it sends, its PRESENCE TUPLE),
  * or another room's NOTIFICATION channel (which room, proven when it was opened).
  */
-type TabState = { sessionId: string; frames?: Bucket; room?: undefined };
+type TabState = { sessionId: string; frames?: Bucket; tuple?: PresenceTuple; room?: undefined };
 type ChannelState = { room: string; sessionId?: undefined };
 type SocketState = TabState | ChannelState;
+
+/**
+ * The tags a socket is accepted with: one of the principal's tabs, or another room's channel.
+ * PartyKit also tags each socket with its id (`_pk`), which can never hold a `#` (socket/upgrade.ts).
+ */
+const TAB_TAG = "#tab";
+const CHANNEL_TAG = "#channel";
 
 /**
  * One principal's room (`user/<handle>`): their account and sessions, presence, subscriptions
@@ -57,6 +75,12 @@ type SocketState = TabState | ChannelState;
  * arrives, asks the parts (which ask the model), and sends.
  */
 export default class UserRoom implements Party.Server {
+  /**
+   * Hibernation (decision 28): an idle room is evicted with its sockets kept open, and built again
+   * on the next event. PartyKit reads this from the instance; a static would be ignored.
+   */
+  readonly options = { hibernate: true };
+
   /** Requests from outside: refuse non-canonical room ids and forged room-to-room calls. */
   static onBeforeRequest(request: Party.Request, lobby: Party.Lobby): Party.Request | Response {
     if (!isCanonicalHandle(lobby.id)) {
@@ -101,6 +125,8 @@ export default class UserRoom implements Party.Server {
     if (carried.via === "cookie" && !originAllowed(headers, request.url, config.extraOrigins)) {
       return errorResponse(new ApiError(403, "forbidden", "Sockets must come from the app's own origin."));
     }
+    const refusal = upgradeAddressRefusal(request.url);
+    if (refusal) return errorResponse(refusal);
     return request;
   }
 
@@ -116,8 +142,15 @@ export default class UserRoom implements Party.Server {
 
   constructor(readonly room: Party.Room) {
     this.config = readConfig(room.env);
-    this.meter = meterOn(room.env) ? meterFor(knowsOwnId(room) ? room.id : "(woken for its alarm)") : null;
+    const name = knowsOwnId(room) ? room.id : "(woken for its alarm)";
+    this.meter = meterOn(room.env) ? meterFor(name) : null;
     this.storage = this.meter ? meteredStorage(room.storage, this.meter) : room.storage;
+    if (this.config.logWakes) console.log(`room woke: ${name}`);
+  }
+
+  /** Tabs and channels are told apart by tag, so frames to the tabs pass no channel. */
+  getConnectionTags(_connection: Party.Connection, context: Party.ConnectionContext): string[] {
+    return [context.request.headers.has(ROOM_CALL_HEADER) ? CHANNEL_TAG : TAB_TAG];
   }
 
   /**
@@ -125,7 +158,10 @@ export default class UserRoom implements Party.Server {
    * that PartyKit wakes for its alarm has no id and no parties yet (a known PartyKit limit).
    */
   private ready(): Promise<RoomParts> {
-    this.parts ??= this.assemble();
+    this.parts ??= this.assemble().catch((error: unknown) => {
+      this.parts = null; // a storage error now is not this instance's end: the next event tries again
+      throw error;
+    });
     return this.parts;
   }
 
@@ -179,7 +215,6 @@ export default class UserRoom implements Party.Server {
         watcherRemovedToSelf: (id) => this.toOwnTabs({ type: "watcher.removed", id }),
         tellSubscriber: (watcher, state, view, seq) =>
           notifySubscriber(channels, subscriberGone.call, watcher, { state, seq, ...(view ? { view } : {}) }),
-        recorded: () => void this.armPruning(),
       },
       now,
       watcherPolicy(this.config),
@@ -238,7 +273,7 @@ export default class UserRoom implements Party.Server {
         roomId: room.id,
         config: this.config,
         accounts,
-        closeSockets: (sessionId, reason) => this.closeSockets(sessionId, reason),
+        closeSockets: (sessionId, reason) => this.closeSockets(presentity, sessionId, reason),
         admitSignUp: (headers) => admitSignUp(rooms, this.config.secret, headers),
         now,
       },
@@ -251,39 +286,48 @@ export default class UserRoom implements Party.Server {
       privacy.load(),
       conversations.load(),
     ]);
+    // After hibernation: the tabs still open are the presentity's devices, as before it slept.
+    presentity.restore(tuplesOfSockets(this.tabs()));
     return { accounts, subscriptions, presentity, buddies, sender, inbox, app };
   }
 
   async onStart(): Promise<void> {
-    if (!knowsOwnId(this.room)) return; // woken for the alarm only
-    const { subscriptions, sender } = await this.ready();
-    if (subscriptions.hasWatchers()) await this.armPruning();
+    if (!knowsOwnId(this.room)) return; // woken for an alarm set by an earlier version
+    const parts = await this.ready();
+    await this.pruneIfDue(parts);
     // Messages this room was sending when it stopped go out again (after a crash).
-    await sender.resume();
+    await parts.sender.resume();
   }
 
   /**
-   * WATCHER INFORMATION is kept 30 days: the room prunes it itself, on an alarm armed only while
-   * there is something to prune, so that a room nobody uses (or nobody has) never wakes.
+   * WATCHER INFORMATION is kept 30 days: the room prunes it when it wakes and before requests
+   * and frames, at most once per `pruneEveryMs`, never on an alarm. PartyKit builds an
+   * alarm-woken room without its id or parties and keeps it so for every later event until it is
+   * evicted: sockets and requests to it failed in that time (decision 29). Whatever reads watcher
+   * information comes through a request, so nothing older than the kept period is ever shown; a
+   * room nobody uses keeps its old records in storage until it is next used.
    */
-  private pruningArmed = false;
-  private async armPruning(): Promise<void> {
-    if (this.pruningArmed) return;
-    this.pruningArmed = true;
-    if ((await this.storage.getAlarm()) === null) {
-      await this.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
+  private prunedAt: number | null = null;
+
+  /** Prunes what is due, at most once per `pruneEveryMs` (usually one comparison). */
+  private async pruneIfDue(parts: RoomParts): Promise<void> {
+    const now = Date.now();
+    if (!pruningDue(this.prunedAt, now, this.config.pruneEveryMs)) return;
+    this.prunedAt = now;
+    if (parts.subscriptions.hasPrunable()) await parts.subscriptions.prune();
+  }
+
+  /** The principal's open tabs (not other rooms' channels), with what each keeps. */
+  private *tabs(): Iterable<TabState | null> {
+    for (const connection of this.room.getConnections<SocketState>(TAB_TAG)) {
+      yield connection.state as TabState | null;
     }
   }
 
+  /** An alarm an earlier version set: pruned from storage (the room has no id now), not set again. */
   async onAlarm(): Promise<void> {
     if (this.meter) this.meter.alarms++;
-    const policy = watcherPolicy(this.config);
-    const store = new WatchStore(this.storage);
-    if (this.parts) await (await this.parts).subscriptions.prune();
-    else await pruneStoredWatchers(store, Date.now(), policy);
-    // Re-armed directly: the alarm being handled still counts as set until this returns.
-    this.pruningArmed = await store.hasWatchers();
-    if (this.pruningArmed) await this.storage.setAlarm(Date.now() + this.config.pruneEveryMs);
+    await pruneStoredWatchers(new WatchStore(this.storage), Date.now(), watcherPolicy(this.config));
   }
 
   async onRequest(request: Party.Request): Promise<Response> {
@@ -291,15 +335,25 @@ export default class UserRoom implements Party.Server {
       if (request.headers.has(ROOM_CALL_HEADER)) this.meter.requestsFromRooms++;
       else this.meter.requestsFromOutside++;
     }
-    const { app } = await this.ready();
-    return app.fetch(request as unknown as Request);
+    const parts = await this.ready();
+    await this.pruneIfDue(parts);
+    return parts.app.fetch(request as unknown as Request);
   }
 
   async onConnect(
     connection: Party.Connection<SocketState>,
     context: Party.ConnectionContext,
   ): Promise<void> {
-    const parts = await this.ready();
+    let parts: RoomParts;
+    try {
+      parts = await this.ready();
+      await this.pruneIfDue(parts);
+    } catch (error) {
+      // Closed here: PartyKit would answer with another socket and leave this one open, unheld.
+      console.error("a socket arrived while the room could not load", error);
+      connection.close(CLOSE_CODES.internal, "Something went wrong on our side.");
+      return;
+    }
     const channelProof = context.request.headers.get(ROOM_CALL_HEADER);
     if (this.meter) {
       if (channelProof !== null) this.meter.channelsAccepted++;
@@ -309,6 +363,7 @@ export default class UserRoom implements Party.Server {
       await this.acceptChannel(connection, channelProof);
       return;
     }
+    let sessionId: string;
     try {
       const principal = await authenticate(
         context.request.headers as unknown as Headers,
@@ -317,39 +372,58 @@ export default class UserRoom implements Party.Server {
         parts.accounts,
         Date.now(),
       );
-      // Counted and recorded with no await between: sockets connecting together are counted right.
-      const open = [...this.room.getConnections<SocketState>()].flatMap((other) =>
-        other !== connection && other.state?.sessionId ? [other.state.sessionId] : [],
-      );
-      const refusal = admitSocket(open, principal.session.sessionId, this.config.sockets);
-      if (refusal) {
-        connection.close(CLOSE_CODES.tooManySockets, tooManySocketsReason(refusal, this.config));
+      sessionId = principal.session.sessionId;
+      // A tab reconnecting with its socket id (partysocket keeps it) replaces its older socket,
+      // which the room may still hold open: that one no longer counts, nor takes the device
+      // away when it finally closes.
+      if (this.idTakenByAnotherSession(connection, sessionId)) {
+        closeTab(connection, CLOSE_CODES.forbidden, "This socket id is in use by another sign-in.");
         return;
       }
-      connection.setState({ sessionId: principal.session.sessionId });
+      this.replaceOlderSockets(connection, sessionId);
+      // Counted and recorded with no await between: sockets connecting together are counted right.
+      const open = [...this.room.getConnections<SocketState>(TAB_TAG)].flatMap((other) =>
+        other !== connection && other.state?.sessionId ? [other.state.sessionId] : [],
+      );
+      const refusal = admitSocket(open, sessionId, this.config.sockets);
+      if (refusal) {
+        closeTab(connection, CLOSE_CODES.tooManySockets, tooManySocketsReason(refusal, this.config));
+        return;
+      }
+      const tuple: PresenceTuple = {
+        id: connection.id,
+        status: "open",
+        availability: "available",
+        device: deviceLabel(new URL(context.request.url).searchParams.get("device")),
+        contact: inboxAddress(this.room.id),
+        since: Date.now(),
+      };
+      connection.setState({ sessionId, tuple });
       send(connection, {
         type: "hello",
         protocol: PROTOCOL_VERSION,
         handle: principal.handle,
-        sessionId: principal.session.sessionId,
+        sessionId,
         connectionId: connection.id,
       });
+      await parts.presentity.connect(tuple);
     } catch (error) {
-      const reason = error instanceof ApiError ? error.message : "Sign in first.";
-      connection.close(CLOSE_CODES.unauthorized, reason);
+      if (error instanceof ApiError) {
+        closeTab(connection, CLOSE_CODES.unauthorized, error.message);
+        return;
+      }
+      // Not the tab's fault (storage, a bug): it reconnects, and is not signed out. Its device,
+      // if it got that far, goes with it: no socket would take it away otherwise.
+      console.error("accepting a tab failed", error);
+      connection.setState(null);
+      await parts.presentity.disconnect(connection.id).catch(() => {});
+      closeTab(connection, CLOSE_CODES.internal, "Something went wrong on our side.");
       return;
     }
-    const device = deviceLabel(new URL(context.request.url).searchParams.get("device"));
-    await parts.presentity.connect({
-      id: connection.id,
-      status: "open",
-      availability: "available",
-      device,
-      contact: inboxAddress(this.room.id),
-      since: Date.now(),
-    });
     // A principal who comes back is shown every buddy as they are now, never a stale state.
     await this.refreshBuddies(parts);
+    // Signed out (or replaced) while the buddies were asked: this socket is told nothing more.
+    if (connection.state?.sessionId !== sessionId) return;
     send(connection, { type: "buddies", buddies: parts.buddies.list() });
   }
 
@@ -369,13 +443,60 @@ export default class UserRoom implements Party.Server {
   }
 
   async onClose(connection: Party.Connection<SocketState>): Promise<void> {
-    if (connection.state?.room) return;
-    await (await this.ready()).presentity.disconnect(connection.id);
+    await this.socketEnded(connection);
   }
 
   async onError(connection: Party.Connection<SocketState>): Promise<void> {
-    if (connection.state?.room) return;
-    await (await this.ready()).presentity.disconnect(connection.id);
+    await this.socketEnded(connection);
+  }
+
+  /**
+   * A socket closed or failed. Its close is answered (a hibernatable socket's close is not,
+   * otherwise, and the room at the other end of a channel would never be evicted); a tab still
+   * admitted takes its device away, once (its state is cleared, should it end twice).
+   */
+  private async socketEnded(connection: Party.Connection<SocketState>): Promise<void> {
+    try {
+      connection.close();
+    } catch {
+      // already closed
+    }
+    const state = connection.state;
+    const parts = await this.ready();
+    const leaving = deviceTakenByClose(state?.room === undefined ? (state as TabState | null) : null);
+    if (!leaving) return;
+    try {
+      connection.setState(null);
+    } catch {
+      // a closed socket's state may be read-only; the presentity's own guard holds then
+    }
+    await parts.presentity.leave(leaving);
+  }
+
+  /**
+   * Whether an open tab of another session holds this socket's id: the presentity knows a device
+   * by its socket's id, so one session could otherwise take another's device away.
+   */
+  private idTakenByAnotherSession(connection: Party.Connection<SocketState>, sessionId: string): boolean {
+    for (const other of this.room.getConnections<SocketState>(connection.id)) {
+      if (other === connection || other.id !== connection.id) continue;
+      const held = other.state?.sessionId;
+      if (held !== undefined && held !== sessionId) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Older sockets of this session with this socket's id: cleared (they take nothing away when
+   * they close) and closed. Another session's socket is never touched (see `idTakenByAnotherSession`).
+   */
+  private replaceOlderSockets(connection: Party.Connection<SocketState>, sessionId: string): void {
+    for (const older of this.room.getConnections<SocketState>(connection.id)) {
+      if (older === connection || older.id !== connection.id || older.state?.sessionId !== sessionId)
+        continue;
+      older.setState(null);
+      closeTab(older, 1000, "replaced by a newer socket");
+    }
   }
 
   /** Another room's NOTIFICATION channel: its upgrade must be signed by that room, for this path. */
@@ -446,11 +567,19 @@ export default class UserRoom implements Party.Server {
     }
     if (!decoded.ok) {
       send(connection, { type: "error", code: decoded.code, message: decoded.message });
-      if (decoded.code === "too_large") connection.close(CLOSE_CODES.tooLarge, "frame too large");
+      if (decoded.code === "too_large") {
+        // Served no more: its device leaves now, as its close would take it.
+        const tuple = deviceTakenByClose(state);
+        connection.setState(null);
+        closeTab(connection, CLOSE_CODES.tooLarge, "frame too large");
+        if (tuple) await (await this.ready()).presentity.leave(tuple);
+      }
       return;
     }
     try {
-      await this.handle(await this.ready(), decoded.value, connection);
+      const parts = await this.ready();
+      await this.pruneIfDue(parts);
+      await this.handle(parts, decoded.value, connection);
     } catch (error) {
       // A refusal becomes an error frame here, as `app.onError` makes it a response for HTTP.
       if (error instanceof Refusal) {
@@ -482,9 +611,14 @@ export default class UserRoom implements Party.Server {
       case "ping":
         send(connection, { type: "pong", ...(message.id ? { id: message.id } : {}) });
         return;
-      case "device.idle":
+      case "device.idle": {
         await parts.presentity.setIdle(connection.id, message.idle);
+        // Kept with the socket, so a room woken from hibernation shows the device as it was.
+        const tuple = parts.presentity.device(connection.id);
+        const state = connection.state;
+        if (tuple && state?.sessionId) connection.setState({ ...state, tuple });
         return;
+      }
       case "message.send":
         // Acknowledged to the tab that sent it; every tab sees the stored message move.
         send(connection, await parts.sender.send(message));
@@ -509,18 +643,33 @@ export default class UserRoom implements Party.Server {
 
   /** A server message already serialized (see `buddyUpdatedFrame`), to every open tab. */
   private toOwnTabsFrame(frame: string): void {
-    for (const connection of this.room.getConnections<SocketState>()) {
+    for (const connection of this.room.getConnections<SocketState>(TAB_TAG)) {
       if (connection.state?.sessionId) connection.send(frame);
     }
   }
 
-  private closeSockets(sessionId: string | "all", reason: string): void {
-    for (const connection of this.room.getConnections<SocketState>()) {
-      if (!connection.state?.sessionId) continue;
-      if (sessionId === "all" || connection.state.sessionId === sessionId) {
+  /**
+   * A signed-out session's tabs: told to close, and their devices leave the presentity now, not
+   * when (or if) each socket finally closes.
+   */
+  private async closeSockets(
+    presentity: Presentity,
+    sessionId: string | "all",
+    reason: string,
+  ): Promise<void> {
+    const leaving: string[] = [];
+    for (const connection of this.room.getConnections<SocketState>(TAB_TAG)) {
+      const state = connection.state;
+      if (!state?.sessionId) continue;
+      if (sessionId === "all" || state.sessionId === sessionId) {
         connection.setState(null);
-        connection.close(CLOSE_CODES.unauthorized, reason);
+        closeTab(connection, CLOSE_CODES.unauthorized, reason);
+        leaving.push(connection.id);
       }
+    }
+    const left = await Promise.allSettled(leaving.map((id) => presentity.disconnect(id)));
+    for (const outcome of left) {
+      if (outcome.status === "rejected") console.error("a signed-out device did not leave", outcome.reason);
     }
   }
 }

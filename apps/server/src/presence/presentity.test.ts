@@ -3,7 +3,7 @@ import type { PresenceView } from "@pim/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type FakeClock, fakeClock } from "../test-support/fake-clock.ts";
 import { MemoryStorage } from "../test-support/memory-storage.ts";
-import { presenceParts, rules } from "../test-support/presence-parts.ts";
+import { presenceParts, rules, tab } from "../test-support/presence-parts.ts";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -108,6 +108,60 @@ describe("the aggregate of a principal's devices", () => {
     expect(notified(parts).at(-1)?.view.note).toBe("back soon");
     await parts.clock.advance(30_100);
     expect(notified(parts).at(-1)?.view).not.toHaveProperty("note");
+  });
+});
+
+describe("a room built again after hibernating", () => {
+  /** Alice's room with `open` tabs, evicted, then built again on the same storage and sockets. */
+  async function woken(open: string[]) {
+    const clock = fakeClock();
+    const storage = new MemoryStorage();
+    const before = await setup(clock, storage);
+    for (const id of open) await before.connect(id);
+    await clock.advance(WINDOW * 2);
+    const tuples = before.presentity.deviceTuples();
+    const after = await setup(clock, storage);
+    return { clock, tuples, after };
+  }
+
+  it("restores its devices from the open sockets and tells no one", async () => {
+    const { tuples, after } = await woken(["tab-1", "tab-2"]);
+    after.presentity.restore(tuples);
+    expect(after.presentity.view().view).toMatchObject({ status: "open" });
+    expect(after.presentity.deviceTuples().map((t) => t.id)).toEqual(["tab-1", "tab-2"]);
+    expect(notified(after)).toEqual([]);
+  });
+
+  it.each([
+    { case: "one of two tabs", open: ["tab-1", "tab-2"], statusAfterGrace: "open" },
+    { case: "the last tab", open: ["tab-1"], statusAfterGrace: "closed" },
+  ])(
+    "a tab whose close woke it ($case) leaves as from a room that never slept",
+    async ({ open, statusAfterGrace }) => {
+      const { clock, tuples, after } = await woken(open);
+      const closing = tuples.find((t) => t.id === "tab-1") ?? tab("alice", "tab-1", 0);
+      after.presentity.restore(tuples.filter((t) => t.id !== "tab-1")); // its socket is no longer open
+      await after.presentity.leave(closing);
+      await clock.advance(GRACE + WINDOW * 2);
+      expect(after.presentity.deviceTuples().map((t) => t.id)).toEqual(open.filter((id) => id !== "tab-1"));
+      expect(statuses(after).at(-1)).toBe(statusAfterGrace);
+      expect(notified(after).length).toBeGreaterThan(0);
+    },
+  );
+
+  it("a second close of a device that already left puts nothing back (no OPEN flap)", async () => {
+    const { clock, tuples, after } = await woken(["tab-1"]);
+    after.presentity.restore(tuples);
+    const [only] = tuples;
+    if (!only) throw new Error("no tuple");
+    await after.presentity.leave(only);
+    await clock.advance(GRACE + WINDOW * 2);
+    expect(statuses(after).at(-1)).toBe("closed");
+    const told = notified(after).length;
+    await after.presentity.leave(only);
+    await clock.advance(GRACE + WINDOW * 2);
+    expect(notified(after)).toHaveLength(told);
+    expect(after.presentity.view().view.status).toBe("closed");
   });
 });
 

@@ -44,6 +44,8 @@ export type PresenceOutlets = {
  */
 export class Presentity {
   private readonly devices = new Map<string, PresenceTuple>();
+  /** Devices that left since this presentity was built: a late second close puts none back. */
+  private readonly departed = new Set<string>();
   private chosen: ChosenState = { availability: "available", invisible: false };
   private lastSeen: number | null = null;
   private lastDisconnectAt: number | null = null;
@@ -100,13 +102,44 @@ export class Presentity {
     return [...this.devices.values()];
   }
 
+  /** One device's tuple, as the room keeps it with that device's socket. */
+  device(id: string): PresenceTuple | undefined {
+    return this.devices.get(id);
+  }
+
+  /**
+   * The devices the room had before it hibernated (kept with their sockets): put back without
+   * telling anyone, since nothing changed for watchers. Called once, right after `load`.
+   */
+  restore(tuples: readonly PresenceTuple[]): void {
+    for (const tuple of tuples) this.devices.set(tuple.id, tuple);
+    this.current = this.compute();
+    this.scheduleNextChange(this.now());
+  }
+
   async connect(tuple: PresenceTuple): Promise<void> {
+    this.departed.delete(tuple.id);
+    this.devices.delete(tuple.id); // a reconnect's tuple goes last, as a wake rebuilds the order
     this.devices.set(tuple.id, tuple);
     await this.changed();
   }
 
+  /**
+   * A device's socket closed. A room woken by that very close rebuilt its devices from the
+   * sockets still open, without this one: it is put back into the view watchers were last told
+   * first, so its leaving is told exactly as from a room that never slept.
+   */
+  async leave(tuple: PresenceTuple): Promise<void> {
+    if (!this.devices.has(tuple.id) && !this.departed.has(tuple.id)) {
+      this.devices.set(tuple.id, tuple);
+      this.current = this.compute();
+    }
+    await this.disconnect(tuple.id);
+  }
+
   async disconnect(id: string): Promise<void> {
     if (!this.devices.delete(id)) return;
+    this.departed.add(id);
     if (this.devices.size === 0) this.lastDisconnectAt = this.now();
     await this.changed();
   }

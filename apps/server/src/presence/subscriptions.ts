@@ -62,8 +62,6 @@ export type SubscriptionOutlets = {
     view: PresenceView | undefined,
     seq: number,
   ): Promise<void>;
-  /** A watcher record was written: the room keeps its pruning alarm armed while there are any. */
-  recorded(): void;
 };
 
 /** How a fetch was answered: the view, or why there is none. */
@@ -280,7 +278,8 @@ export class Subscriptions {
    */
   async fetched(watcher: string, purpose: "fetch" | "refresh", anonymous: boolean): Promise<FetchAnswer> {
     if (purpose === "fetch") {
-      const allowance = take(this.fetchBuckets.get(watcher), this.now(), this.fetchRate);
+      const held = this.fetchBuckets.get(watcher) ?? this.keptAllowance(watcher);
+      const allowance = take(held, this.now(), this.fetchRate);
       this.fetchBuckets.set(watcher, allowance.bucket);
       const { state } = this.decide(watcher, anonymous);
       const record = await this.recordActivity(
@@ -288,6 +287,7 @@ export class Subscriptions {
         anonymous,
         (r) => {
           r.outcome = state;
+          r.fetchAllowance = allowance.bucket;
         },
         allowance.ok ? "now" : "deferred",
       );
@@ -307,6 +307,18 @@ export class Subscriptions {
       ...(view && access === "granted" ? { view } : {}),
       seq,
     };
+  }
+
+  /**
+   * A watcher's fetch allowance as their records keep it (the newest of their named and anonymous
+   * one), for a room that was built again since their last fetch.
+   */
+  private keptAllowance(watcher: string): Bucket | undefined {
+    const kept = [false, true].flatMap((anonymous) => {
+      const allowance = this.watchers.get(watcherKey(watcher, anonymous))?.fetchAllowance;
+      return allowance ? [allowance] : [];
+    });
+    return kept.sort((a, b) => b.updatedAt - a.updatedAt)[0];
   }
 
   /** My WATCHER INFORMATION: everyone who subscribed or fetched in the kept period. */
@@ -385,6 +397,15 @@ export class Subscriptions {
       this.emitWatcher(record);
     }
     await Promise.all(tells);
+  }
+
+  /** Whether any watcher record is past the kept period (checked in memory, before a prune). */
+  hasPrunable(): boolean {
+    const now = this.now();
+    for (const record of this.watchers.values()) {
+      if (isExpired(record.activity, now, this.policy)) return true;
+    }
+    return false;
   }
 
   /** The room's alarm: drop watchers not seen for the kept period (not live subscribers). */
@@ -573,7 +594,6 @@ export class Subscriptions {
     this.watchers.set(keyOf(record), record);
     this.deferredWrites.delete(keyOf(record));
     await this.store.putWatcher(record);
-    this.outlets.recorded();
   }
 
   /**

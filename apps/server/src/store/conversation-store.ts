@@ -1,4 +1,4 @@
-import { conversationPrefix, messageKey, pageRange } from "@pim/model";
+import { type Bucket, conversationPrefix, messageKey, pageRange } from "@pim/model";
 import type { StoredMessage } from "@pim/protocol";
 import type * as Party from "partykit/server";
 
@@ -20,6 +20,12 @@ export type ConversationMeta = {
   receiptsUpTo?: number;
   /** The newest message, its text cut to a short preview (the list needs no more). */
   last?: StoredMessage;
+  /**
+   * The peer's allowance to send me messages (SPAM control) after their last one I took: kept with
+   * the meta that message writes anyway, so a room built again after hibernating does not give
+   * them a fresh burst.
+   */
+  senderAllowance?: Bucket;
 };
 
 const CONVERSATION = "conv:";

@@ -1,4 +1,4 @@
-import type { Answer, WatcherActivity } from "@pim/model";
+import type { Answer, Bucket, WatcherActivity } from "@pim/model";
 import type { Buddy, Subscriber, SubscriptionState } from "@pim/protocol";
 import type * as Party from "partykit/server";
 
@@ -22,6 +22,11 @@ export type WatcherRecord = {
   outcome?: SubscriptionState;
   /** When a polite block began: they are shown me as signed out since then. */
   politeSince?: number | null;
+  /**
+   * Their FETCH allowance after their last fetch: kept with the record every fetch writes anyway,
+   * so a room built again after hibernating does not give them a fresh one.
+   */
+  fetchAllowance?: Bucket;
 };
 
 /**

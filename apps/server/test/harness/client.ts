@@ -85,12 +85,18 @@ export class TestSocket {
       const parsed = ServerMessageSchema.safeParse(JSON.parse(String(data)));
       if (!parsed.success) throw new Error(`server sent an invalid message: ${String(data)}`);
       this.messages.push(parsed.data);
+      // The room is closing this socket: closed from here as a tab does (the room's own close
+      // can take until its eviction to arrive, with hibernation), and reported with its code.
+      if (parsed.data.type === "closing" && !this.closed) {
+        this.closed = { code: parsed.data.code, reason: parsed.data.reason };
+        ws.close();
+      }
       const receivedAt = performance.now();
       for (const listener of this.listeners) listener(parsed.data, receivedAt);
       this.wake();
     });
     ws.on("close", (code, reason) => {
-      this.closed = { code, reason: reason.toString() };
+      this.closed ??= { code, reason: reason.toString() };
       this.wake();
     });
   }
@@ -170,6 +176,8 @@ export type SocketAuth = {
   bearer?: string;
   origin?: string;
   headers?: Record<string, string>;
+  /** The socket address's query, as a tab's (`device`, partysocket's `_pk`). */
+  query?: Record<string, string>;
 };
 
 /** Opens a socket; resolves once open, or rejects with the HTTP status of a refused upgrade. */
@@ -178,7 +186,8 @@ export function openSocket(server: TestServer, room: string, auth: SocketAuth): 
   if (auth.cookie) headers.cookie = auth.cookie;
   if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
   if (auth.origin) headers.origin = auth.origin;
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/parties/user/${room}`, { headers });
+  const query = auth.query ? `?${new URLSearchParams(auth.query)}` : "";
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/parties/user/${room}${query}`, { headers });
   const socket = new TestSocket(ws);
   return new Promise((resolve, reject) => {
     ws.once("open", () => resolve(socket));
@@ -190,8 +199,16 @@ export function openSocket(server: TestServer, room: string, auth: SocketAuth): 
 }
 
 /** Opens a socket as a signed-in browser tab would and waits for the room's hello. */
-export async function connect(server: TestServer, session: Session): Promise<TestSocket> {
-  const socket = await openSocket(server, session.handle, { cookie: session.cookie, origin: server.origin });
+export async function connect(
+  server: TestServer,
+  session: Session,
+  query?: Record<string, string>,
+): Promise<TestSocket> {
+  const socket = await openSocket(server, session.handle, {
+    cookie: session.cookie,
+    origin: server.origin,
+    ...(query ? { query } : {}),
+  });
   await socket.next("hello");
   return socket;
 }

@@ -137,6 +137,8 @@ export function applyServerMessage(queryClient: QueryClient, handle: string, mes
     case "pong":
     case "error":
       return;
+    case "closing":
+      return; // the room socket reports it as its close (see openRoomSocket)
     default: {
       const unhandled: never = message;
       console.warn("unhandled server message", unhandled);

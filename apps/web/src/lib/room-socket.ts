@@ -34,6 +34,7 @@ export type RoomSocket = {
 /** Opens this tab's socket to `handle`'s room, authenticated by the session cookie. */
 export function openRoomSocket(handle: string, device: string): RoomSocket {
   const events = createEmitter<RoomSocketEvents>();
+  let closeReported = false;
   const socket = new PartySocket({
     host: window.location.host,
     party: "user",
@@ -46,11 +47,23 @@ export function openRoomSocket(handle: string, device: string): RoomSocket {
       console.warn("undecodable server message", decoded.message);
       return;
     }
+    // The room is closing this socket: reported now, as the room's close, since the close
+    // itself can reach the tab seconds late (a hibernating room's, in workerd). A listener that
+    // ends the session closes the socket; otherwise it reconnects when the close comes.
+    if (decoded.value.type === "closing") {
+      closeReported = true;
+      events.emit("close", { code: decoded.value.code, reason: decoded.value.reason });
+      return;
+    }
     events.emit("message", decoded.value);
   });
-  socket.addEventListener("close", (event: CloseEvent) =>
-    events.emit("close", { code: event.code, reason: event.reason }),
-  );
+  socket.addEventListener("close", (event: CloseEvent) => {
+    if (closeReported) {
+      closeReported = false; // already reported, with the room's code and reason
+      return;
+    }
+    events.emit("close", { code: event.code, reason: event.reason });
+  });
   return {
     on: events.on,
     send(message) {

@@ -146,14 +146,14 @@ export function authRoutes(deps: RoomDeps) {
   app.post("/signout", async (c) => {
     const { session } = c.get("principal");
     await deps.accounts.deleteSession(session.sessionId);
-    deps.closeSockets(session.sessionId, "signed out");
+    await deps.closeSockets(session.sessionId, "signed out");
     c.header("set-cookie", clearedSessionCookie(secure(c.req.url)));
     return c.json({ ok: true });
   });
 
   app.post("/signout-everywhere", async (c) => {
     await deps.accounts.deleteAllSessions();
-    deps.closeSockets("all", "signed out everywhere");
+    await deps.closeSockets("all", "signed out everywhere");
     c.header("set-cookie", clearedSessionCookie(secure(c.req.url)));
     return c.json({ ok: true });
   });
