@@ -59,7 +59,7 @@ test.describe("every screen has no serious accessibility problem, in the light a
   });
 
   test("every page", async ({ browser }) => {
-    test.setTimeout(180_000); // axe reads eleven pages twice: a minute or more on two busy cores
+    test.setTimeout(300_000); // axe reads eleven pages twice: a minute, and over three on two busy cores
     const visitor = await Person.open(browser, "visitor");
     const problems = await problemsInBothThemes(visitor.page, "sign-in");
     await visitor.close();
