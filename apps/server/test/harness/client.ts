@@ -59,7 +59,18 @@ export async function signUp(
   handle = uniqueHandle(),
   password = PASSWORD,
 ): Promise<Session> {
-  const response = await post(server, `/parties/user/${handle.toLowerCase()}/signup`, { handle, password });
+  const path = `/parties/user/${handle.toLowerCase()}/signup`;
+  let response: Response;
+  try {
+    response = await post(server, path, { handle, password });
+  } catch (error) {
+    // A kept-alive connection the dev server had just closed ("other side closed"; seen after a
+    // file's bursts of refused requests): sent again on a new one. Had the first reached the
+    // room, the handle is taken now, and signing in gives the same session.
+    if (!(error instanceof TypeError)) throw error;
+    response = await post(server, path, { handle, password });
+    if (response.status === 409) return signIn(server, handle.toLowerCase(), password);
+  }
   if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
   const body = (await response.json()) as { sessionId: string };
   return { handle: handle.toLowerCase(), cookie: cookieOf(response), sessionId: body.sessionId };
