@@ -55,7 +55,7 @@ import { LateHook } from "./late-hook.ts";
 
 /**
  * What a room remembers about each socket, kept with the socket (its attachment) so that it
- * survives hibernation: a principal's tab (whose session, how fast it sends, its PRESENCE TUPLE),
+ * survives hibernation: a principal's tab (whose session, its PRESENCE TUPLE),
  * or another room's NOTIFICATION channel (which room, proven when it was opened).
  */
 type TabState = { sessionId: string; tuple?: PresenceTuple; room?: undefined };
@@ -76,7 +76,7 @@ const CHANNEL_TAG = "#channel";
  */
 export default class UserRoom implements Party.Server {
   /**
-   * Hibernation (decision 28): an idle room is evicted with its sockets kept open, and built again
+   * Hibernation (decision 29): an idle room is evicted with its sockets kept open, and built again
    * on the next event. PartyKit reads this from the instance; a static would be ignored.
    */
   readonly options = { hibernate: true };
@@ -485,8 +485,7 @@ export default class UserRoom implements Party.Server {
    * by its socket's id, so one session could otherwise take another's device away.
    */
   private idTakenByAnotherSession(connection: Party.Connection<SocketState>, sessionId: string): boolean {
-    for (const other of this.room.getConnections<SocketState>(connection.id)) {
-      if (other === connection || other.id !== connection.id) continue;
+    for (const other of this.othersWithId(connection)) {
       const held = other.state?.sessionId;
       if (held !== undefined && held !== sessionId) return true;
     }
@@ -494,13 +493,22 @@ export default class UserRoom implements Party.Server {
   }
 
   /**
+   * The other open sockets with this socket's id. PartyKit tags each socket with its id; the id
+   * check keeps out a socket whose id equals one of the room's own tags.
+   */
+  private *othersWithId(connection: Party.Connection<SocketState>): Iterable<Party.Connection<SocketState>> {
+    for (const other of this.room.getConnections<SocketState>(connection.id)) {
+      if (other !== connection && other.id === connection.id) yield other;
+    }
+  }
+
+  /**
    * Older sockets of this session with this socket's id: cleared (they take nothing away when
    * they close) and closed. Another session's socket is never touched (see `idTakenByAnotherSession`).
    */
   private replaceOlderSockets(connection: Party.Connection<SocketState>, sessionId: string): void {
-    for (const older of this.room.getConnections<SocketState>(connection.id)) {
-      if (older === connection || older.id !== connection.id || older.state?.sessionId !== sessionId)
-        continue;
+    for (const older of this.othersWithId(connection)) {
+      if (older.state?.sessionId !== sessionId) continue;
       older.setState(null);
       closeTab(older, 1000, "replaced by a newer socket");
     }
